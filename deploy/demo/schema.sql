@@ -1,0 +1,29 @@
+-- The demo application's tables (the classic PowerSync todo-list app) and the checkpoints
+-- table write-applier fulfils checkpoint requests in. Idempotent: safe to run on every start.
+CREATE TABLE IF NOT EXISTS lists (
+    id uuid PRIMARY KEY,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    name text NOT NULL,
+    owner_id text NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS todos (
+    id uuid PRIMARY KEY,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    completed_at timestamptz,
+    description text NOT NULL,
+    completed boolean NOT NULL DEFAULT false,
+    created_by text NOT NULL,
+    completed_by text,
+    list_id uuid NOT NULL REFERENCES lists (id) ON DELETE CASCADE
+);
+
+-- One row per (user, client): the greatest checkpoint request id whose writes are applied.
+-- sync-bridge replicates it and turns it into write_checkpoint for that client.
+CREATE TABLE IF NOT EXISTS checkpoints (
+    user_id text NOT NULL,
+    client_id text NOT NULL,
+    checkpoint bigint NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (user_id, client_id)
+);
