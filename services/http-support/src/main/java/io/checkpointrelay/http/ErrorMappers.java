@@ -32,6 +32,11 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
         Response original = e.getResponse();
+        // The JSON body readers report unparsable bodies as a bare 400 wrapping Jackson's exception.
+        if (original.getStatus() == Response.Status.BAD_REQUEST.getStatusCode()
+                && e.getCause() instanceof JsonProcessingException json) {
+            return malformedJson(json);
+        }
         Response.Status status = Response.Status.fromStatusCode(original.getStatus());
         String code = status == null ? "HTTP_" + original.getStatus() : status.name();
         return Response.fromResponse(ErrorBody.response(
