@@ -1,0 +1,53 @@
+package io.checkpointrelay.upload.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.checkpointrelay.protocol.Topics;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The settings of upload-api under {@code relay.*}. Token settings ({@code relay.jwt.secret},
+ * {@code relay.jwt.audience}) are read by smallrye-jwt through relay-http-support.
+ */
+@ConfigMapping(prefix = "relay")
+public interface RelayConfig {
+
+    Schema schema();
+
+    Uploads uploads();
+
+    Upload upload();
+
+    interface Schema {
+        /**
+         * {@code relay.schema.file} (env {@code RELAY_SCHEMA_FILE}): the application schema YAML
+         * naming the tables and columns clients may write. Required; read once at start-up.
+         */
+        Path file();
+    }
+
+    interface Uploads {
+        /**
+         * {@code relay.uploads.topic}: the Kafka topic accepted batches are queued on. The
+         * outgoing channel {@code uploads} writes to it.
+         */
+        @WithDefault(Topics.UPLOADS)
+        String topic();
+    }
+
+    interface Upload {
+        /** {@code relay.upload.max-entries}: the most CRUD entries one request may carry. */
+        @WithDefault("1000")
+        int maxEntries();
+
+        /**
+         * {@code relay.upload.delivery-timeout}: how long a request waits for Kafka to
+         * acknowledge its batch before answering 503; the producer gives up on the record
+         * within the same time, so a 503 does not leave a late duplicate behind.
+         */
+        @WithDefault("10s")
+        Duration deliveryTimeout();
+    }
+}

@@ -1,0 +1,32 @@
+package io.checkpointrelay.upload.rest;
+
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.checkpointrelay.http.ErrorBody;
+import io.checkpointrelay.upload.batch.InvalidUploadException;
+import io.checkpointrelay.upload.queue.QueueUnavailableException;
+
+/** The upload outcomes that are not 200, in the shared {@link ErrorBody} shape. */
+public class UploadErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(UploadErrorMappers.class);
+    /** Seconds a client should wait before retrying a batch Kafka did not take. */
+    private static final int RETRY_AFTER_SECONDS = 5;
+
+    @ServerExceptionMapper
+    public Response invalidUpload(InvalidUploadException e) {
+        return ErrorBody.badRequest(e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response queueUnavailable(QueueUnavailableException e) {
+        LOG.warn(e.getMessage());
+        return Response.fromResponse(ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE, "QUEUE_UNAVAILABLE",
+                "The upload queue is unavailable, retry the batch later"))
+                .header("Retry-After", RETRY_AFTER_SECONDS)
+                .build();
+    }
+}
