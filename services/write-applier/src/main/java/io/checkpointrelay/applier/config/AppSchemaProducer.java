@@ -1,0 +1,29 @@
+package io.checkpointrelay.applier.config;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import io.checkpointrelay.protocol.schema.AppSchema;
+import io.quarkus.runtime.Startup;
+
+/** Loads the application schema once, at start-up, so a bad file stops the service before it consumes anything. */
+public class AppSchemaProducer {
+
+    private static final Logger LOG = Logger.getLogger(AppSchemaProducer.class);
+
+    @Produces
+    @Singleton
+    @Startup
+    AppSchema appSchema(RelayConfig config) {
+        AppSchema schema;
+        try {
+            schema = AppSchema.load(config.schema().file());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("relay.schema.file cannot be used: " + e.getMessage(), e);
+        }
+        LOG.infof("Applying writes to tables %s (schema %s)", schema.tables().keySet(), config.schema().file());
+        return schema;
+    }
+}
