@@ -18,4 +18,14 @@ public final class Ports {
             throw new UncheckedIOException("No free port", e);
         }
     }
+
+    /** {@code preferred} when nothing listens on it, else a free port: for the interactive stack, never tests. */
+    public static int preferred(int preferred) {
+        try (ServerSocket socket = new ServerSocket(preferred)) {
+            socket.setReuseAddress(true);
+            return preferred;
+        } catch (IOException e) {
+            return free();
+        }
+    }
 }

@@ -1,0 +1,377 @@
+package io.checkpointrelay.stack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.checkpointrelay.protocol.Topics;
+
+/**
+ * The whole relay on one machine: PostgreSQL (database {@value #DATABASE} with the demo schema),
+ * Kafka (topic {@code relay.uploads}), a development JWT secret, and write-applier, sync-bridge
+ * and upload-api as separate processes from their packaged jars. With a data directory
+ * everything persists across runs (the demo, {@code relay up}); without one it all lives in a
+ * temporary directory deleted on {@link #close()} (system tests).
+ *
+ * <p>Layout of the data directory: {@code postgres/}, {@code kafka/}, {@code logs/} (one file
+ * per service), {@code dev-jwt-secret}, and {@code .lock}, which keeps two stacks off one directory.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    public static final String DATABASE = "app";
+    public static final int UPLOAD_PARTITIONS = 4;
+    private static final int POSTGRES_DEFAULT_PORT = 5432;
+
+    private final RelayHome home;
+    private final Path dataDirectory;
+    private final boolean temporary;
+    private final Path logDirectory;
+    private final StartupListener listener;
+    private final boolean preferDefaultPorts;
+    private final Map<RelayService, Map<String, String>> configOverrides;
+    private final Map<RelayService, ServiceProcess> services = new EnumMap<>(RelayService.class);
+    private FileChannel lockChannel;
+    private FileLock lock;
+    private LocalPostgres postgres;
+    private LocalKafka kafka;
+    private String jwtSecret;
+    private DevTokens tokens;
+    private Thread shutdownHook;
+    private boolean closed;
+
+    private LocalStack(Builder builder, Path dataDirectory, boolean temporary) {
+        this.home = builder.home != null ? builder.home : RelayHome.find();
+        this.dataDirectory = dataDirectory.toAbsolutePath();
+        this.temporary = temporary;
+        this.logDirectory = builder.logDirectory != null ? builder.logDirectory.toAbsolutePath() : this.dataDirectory.resolve("logs");
+        this.listener = builder.listener;
+        this.preferDefaultPorts = builder.preferDefaultPorts;
+        this.configOverrides = builder.configOverrides;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private RelayHome home;
+        private Path dataDirectory;
+        private Path logDirectory;
+        private StartupListener listener = StartupListener.SILENT;
+        private boolean preferDefaultPorts;
+        private final Map<RelayService, Map<String, String>> configOverrides = new EnumMap<>(RelayService.class);
+
+        private Builder() {
+        }
+
+        /** The repository with the packaged services; {@link RelayHome#find()} by default. */
+        public Builder home(RelayHome home) {
+            this.home = home;
+            return this;
+        }
+
+        /** Where everything persists; without one, a temporary directory deleted on close. */
+        public Builder dataDirectory(Path dataDirectory) {
+            this.dataDirectory = dataDirectory;
+            return this;
+        }
+
+        /** Where the service logs go; {@code <data directory>/logs} by default. Tests keep them under target/. */
+        public Builder logDirectory(Path logDirectory) {
+            this.logDirectory = logDirectory;
+            return this;
+        }
+
+        public Builder listener(StartupListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /** Use the default ports (services 8080-8082, PostgreSQL 5432) when free: for a stack people point apps at, never for tests. */
+        public Builder preferDefaultPorts(boolean preferDefaultPorts) {
+            this.preferDefaultPorts = preferDefaultPorts;
+            return this;
+        }
+
+        /** An extra system property for one service, over the stack's own. */
+        public Builder config(RelayService service, String key, String value) {
+            configOverrides.computeIfAbsent(service, s -> new LinkedHashMap<>()).put(key, value);
+            return this;
+        }
+
+        public LocalStack start() throws Exception {
+            boolean temporary = dataDirectory == null;
+            Path directory = temporary ? Files.createTempDirectory("relay-stack-") : dataDirectory;
+            LocalStack stack = new LocalStack(this, directory, temporary);
+            stack.start();
+            return stack;
+        }
+    }
+
+    private void start() throws Exception {
+        for (RelayService service : RelayService.values()) {
+            if (!Files.isRegularFile(home.serviceJar(service))) {
+                throw new ServiceStartException(service.moduleName() + " is not built: " + home.serviceJar(service)
+                        + " is missing. Build with './relay build' (or './mvnw -DskipTests install').");
+            }
+        }
+        Files.createDirectories(dataDirectory);
+        lock();
+        shutdownHook = new Thread(this::close, "relay-stack-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        try {
+            startPostgres();
+            startKafka();
+            jwtSecret = temporary ? DevSecret.generate() : DevSecret.loadOrCreate(dataDirectory.resolve("dev-jwt-secret"));
+            tokens = new DevTokens(jwtSecret);
+            startServices();
+        } catch (Exception | Error e) {
+            try {
+                close();
+            } catch (RuntimeException stopFailure) {
+                e.addSuppressed(stopFailure);
+            }
+            throw e;
+        }
+    }
+
+    private void lock() throws IOException {
+        lockChannel = FileChannel.open(dataDirectory.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            lock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            lockChannel.close();
+            throw new IllegalStateException("Another relay stack is using " + dataDirectory
+                    + " (is './relay up' running?). Stop it or choose another --data-dir.");
+        }
+    }
+
+    private void startPostgres() throws Exception {
+        long started = System.nanoTime();
+        listener.starting("postgres", "data in " + dataDirectory.resolve("postgres"));
+        int port = preferDefaultPorts ? Ports.preferred(POSTGRES_DEFAULT_PORT) : Ports.free();
+        postgres = LocalPostgres.startPersistent(dataDirectory.resolve("postgres"), port);
+        postgres.createDatabase(DATABASE);
+        postgres.execute(DATABASE, Files.readString(home.demoSchemaSql()));
+        listener.ready("postgres", postgres.jdbcUrl(DATABASE), since(started));
+    }
+
+    private void startKafka() throws Exception {
+        long started = System.nanoTime();
+        listener.starting("kafka", "data in " + dataDirectory.resolve("kafka"));
+        kafka = LocalKafka.start(dataDirectory.resolve("kafka"), 1);
+        kafka.createTopic(Topics.UPLOADS, UPLOAD_PARTITIONS);
+        listener.ready("kafka", kafka.bootstrapServers() + ", topic " + Topics.UPLOADS + " (" + UPLOAD_PARTITIONS + " partitions)",
+                since(started));
+    }
+
+    /** Launches all three at once (each is its own JVM), then waits for each to be ready. */
+    private void startServices() throws IOException, InterruptedException {
+        Map<RelayService, Long> launched = new EnumMap<>(RelayService.class);
+        for (RelayService service : RelayService.values()) {
+            launched.put(service, System.nanoTime());
+            launch(service, preferDefaultPorts ? Ports.preferred(service.defaultPort()) : Ports.free());
+        }
+        for (RelayService service : RelayService.values()) {
+            for (int attempt = 1; ; attempt++) {
+                ServiceProcess process = services.get(service);
+                try {
+                    process.awaitReady(ServiceProcess.DEFAULT_READY_TIMEOUT);
+                    listener.ready(service.moduleName(), process.uri().toString(), since(launched.get(service)));
+                    break;
+                } catch (ServiceStartException e) {
+                    if (attempt == 3 || !process.exitedOnPortConflict()) {
+                        throw e;
+                    }
+                    launch(service, Ports.free());
+                }
+            }
+        }
+    }
+
+    private void launch(RelayService service, int port) throws IOException {
+        ServiceProcess process = ServiceProcess.quarkusApp(service.moduleName(), home.serviceJar(service), config(service), port,
+                logDirectory.resolve(service.moduleName() + ".log"));
+        services.put(service, process);
+        listener.starting(service.moduleName(), "port " + port + ", log " + process.logFile());
+        process.launch();
+    }
+
+    /** The configuration of each service, in the keys the services document. */
+    private Map<String, String> config(RelayService service) {
+        Map<String, String> config = new LinkedHashMap<>();
+        switch (service) {
+            case WRITE_APPLIER -> {
+                config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+                config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(DATABASE));
+                config.put("quarkus.datasource.username", LocalPostgres.USER);
+                config.put("relay.schema.file", home.demoAppSchema().toString());
+            }
+            case SYNC_BRIDGE -> {
+                config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(DATABASE));
+                config.put("quarkus.datasource.username", LocalPostgres.USER);
+                config.put("relay.sync-rules.file", home.demoSyncRules().toString());
+                config.put("relay.jwt.secret", jwtSecret);
+            }
+            case UPLOAD_API -> {
+                config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+                config.put("relay.schema.file", home.demoAppSchema().toString());
+                config.put("relay.jwt.secret", jwtSecret);
+            }
+        }
+        config.putAll(configOverrides.getOrDefault(service, Map.of()));
+        return config;
+    }
+
+    public ServiceProcess service(RelayService service) {
+        return services.get(service);
+    }
+
+    public URI uploadApiUri() {
+        return services.get(RelayService.UPLOAD_API).uri();
+    }
+
+    public URI syncUri() {
+        return services.get(RelayService.SYNC_BRIDGE).uri();
+    }
+
+    public URI writeApplierUri() {
+        return services.get(RelayService.WRITE_APPLIER).uri();
+    }
+
+    public LocalPostgres postgres() {
+        return postgres;
+    }
+
+    public LocalKafka kafka() {
+        return kafka;
+    }
+
+    /** Issues development tokens the services accept. */
+    public DevTokens tokens() {
+        return tokens;
+    }
+
+    public String jwtSecret() {
+        return jwtSecret;
+    }
+
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    public Path logDirectory() {
+        return logDirectory;
+    }
+
+    public RelayHome home() {
+        return home;
+    }
+
+    /** The stack's endpoints as environment variables for an app or a shell, with a ready-made token. */
+    public Map<String, String> environment(String devToken) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("UPLOAD_API_URL", uploadApiUri().toString());
+        env.put("SYNC_URL", syncUri().toString());
+        env.put("WRITE_APPLIER_URL", writeApplierUri().toString());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("POSTGRES_JDBC_URL", postgres.jdbcUrl(DATABASE));
+        env.put("POSTGRES_USER", LocalPostgres.USER);
+        env.put("RELAY_JWT_SECRET", jwtSecret);
+        env.put("RELAY_JWT_AUDIENCE", DevTokens.DEFAULT_AUDIENCE);
+        env.put("RELAY_DEV_TOKEN", devToken);
+        env.put("RELAY_DATA_DIR", dataDirectory.toString());
+        return env;
+    }
+
+    /** Whether {@link #close()} has begun: services going down then are expected. */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops the services (upload-api first, so nothing new is accepted), then Kafka and PostgreSQL. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        List<Exception> problems = new ArrayList<>();
+        List<RelayService> order = new ArrayList<>(services.keySet());
+        Collections.reverse(order);
+        for (RelayService service : order) {
+            ServiceProcess process = services.get(service);
+            if (process.isAlive()) {
+                listener.stopping(service.moduleName());
+            }
+            try {
+                process.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                problems.add(e);
+            }
+        }
+        if (kafka != null) {
+            listener.stopping("kafka");
+            run(kafka::close, problems);
+        }
+        if (postgres != null) {
+            listener.stopping("postgres");
+            run(postgres::close, problems);
+        }
+        if (temporary) {
+            run(() -> Directories.deleteRecursively(dataDirectory), problems);
+        }
+        run(() -> {
+            if (lock != null) {
+                lock.release();
+                lockChannel.close();
+            }
+        }, problems);
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down.
+            }
+        }
+        if (!problems.isEmpty()) {
+            IllegalStateException failure = new IllegalStateException("Stopping the stack failed: " + problems.getFirst());
+            problems.forEach(failure::addSuppressed);
+            throw failure;
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void run(Step step, List<Exception> problems) {
+        try {
+            step.run();
+        } catch (Exception e) {
+            problems.add(e);
+        }
+    }
+
+    private static Duration since(long startedNanos) {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+}
