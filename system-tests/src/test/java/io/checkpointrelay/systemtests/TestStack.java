@@ -1,0 +1,47 @@
+package io.checkpointrelay.systemtests;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+
+import io.checkpointrelay.stack.LocalStack;
+
+/** What the system tests share: a temporary stack whose logs stay under target/ for diagnosis. */
+final class TestStack {
+
+    /** Generous for a busy two-core machine; a healthy stack answers in well under a second. */
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    private TestStack() {
+    }
+
+    static LocalStack start(Class<?> test) throws Exception {
+        return LocalStack.builder()
+                .logDirectory(Path.of("target", "it-logs", test.getSimpleName()))
+                .start();
+    }
+
+    /** Waits until write-applier has stored at least {@code checkpoint} for the client. */
+    static void awaitStoredCheckpoint(LocalStack stack, String userId, String clientId, long checkpoint) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        try (Connection db = stack.postgres().connect(LocalStack.DATABASE);
+                PreparedStatement query = db.prepareStatement("SELECT checkpoint FROM checkpoints WHERE user_id = ? AND client_id = ?")) {
+            query.setString(1, userId);
+            query.setString(2, clientId);
+            while (true) {
+                try (ResultSet rs = query.executeQuery()) {
+                    if (rs.next() && rs.getLong(1) >= checkpoint) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("write-applier did not store checkpoint " + checkpoint + " for " + userId + "/" + clientId
+                            + " within " + WAIT.toSeconds() + " s; log: " + stack.logDirectory().resolve("write-applier.log"));
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+}
