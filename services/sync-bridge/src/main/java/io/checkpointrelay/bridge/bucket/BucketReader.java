@@ -1,0 +1,116 @@
+package io.checkpointrelay.bridge.bucket;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+/** What streams read from storage. Thread-safe; each call uses its own pooled connection. */
+public final class BucketReader {
+
+    private final DataSource dataSource;
+    private final StorageTables tables;
+    private final String slot;
+
+    public BucketReader(DataSource dataSource, StorageTables tables, String slot) {
+        this.dataSource = dataSource;
+        this.tables = tables;
+        this.slot = slot;
+    }
+
+    /**
+     * Checkpoint, bucket states and write checkpoint of (user, client) in one REPEATABLE READ
+     * transaction, so checksums and counts are exactly those of the checkpoint's ops.
+     */
+    public StorageSnapshot snapshot(List<String> buckets, String userId, String clientId) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                long lastOpId = 0;
+                try (PreparedStatement select = connection.prepareStatement(
+                        "SELECT last_op_id FROM " + tables.replicationState() + " WHERE slot_name = ?")) {
+                    select.setString(1, slot);
+                    try (ResultSet result = select.executeQuery()) {
+                        if (result.next()) {
+                            lastOpId = result.getLong(1);
+                        }
+                    }
+                }
+                Map<String, BucketState> states = new HashMap<>();
+                if (!buckets.isEmpty()) {
+                    try (PreparedStatement select = connection.prepareStatement("SELECT bucket, last_op_id, checksum, op_count FROM "
+                            + tables.bucketState() + " WHERE bucket = ANY (?)")) {
+                        select.setArray(1, connection.createArrayOf("text", buckets.toArray(String[]::new)));
+                        try (ResultSet result = select.executeQuery()) {
+                            while (result.next()) {
+                                BucketState state = new BucketState(result.getString(1), result.getLong(2), result.getLong(3),
+                                        result.getLong(4));
+                                states.put(state.bucket(), state);
+                            }
+                        }
+                    }
+                }
+                Long writeCheckpoint = null;
+                if (clientId != null) {
+                    try (PreparedStatement select = connection.prepareStatement("SELECT checkpoint FROM " + tables.writeCheckpoints()
+                            + " WHERE user_id = ? AND client_id = ? AND op_id <= ?")) {
+                        select.setString(1, userId);
+                        select.setString(2, clientId);
+                        select.setLong(3, lastOpId);
+                        try (ResultSet result = select.executeQuery()) {
+                            if (result.next()) {
+                                writeCheckpoint = result.getLong(1);
+                            }
+                        }
+                    }
+                }
+                connection.commit();
+                return new StorageSnapshot(lastOpId, states, writeCheckpoint);
+            } finally {
+                connection.rollback();
+                connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** The current checkpoint (0 before the first). */
+    public long lastOpId() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT last_op_id FROM " + tables.replicationState() + " WHERE slot_name = ?")) {
+            select.setString(1, slot);
+            try (ResultSet result = select.executeQuery()) {
+                return result.next() ? result.getLong(1) : 0;
+            }
+        }
+    }
+
+    /** Up to {@code limit} ops of a bucket with {@code after < op_id <= upTo}, in op id order. */
+    public List<BucketOp> ops(String bucket, long after, long upTo, int limit) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement("SELECT op_id, op, object_type, object_id, data, checksum FROM "
+                        + tables.bucketData() + " WHERE bucket = ? AND op_id > ? AND op_id <= ? ORDER BY op_id LIMIT ?")) {
+            select.setString(1, bucket);
+            select.setLong(2, after);
+            select.setLong(3, upTo);
+            select.setInt(4, limit);
+            List<BucketOp> ops = new ArrayList<>(Math.min(limit, 1024));
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    // The subkey only feeds REMOVE checksums, which are stored: clients never see it.
+                    ops.add(new BucketOp(bucket, result.getLong(1), OpType.valueOf(result.getString(2)), result.getString(3),
+                            result.getString(4), null, result.getString(5), result.getLong(6)));
+                }
+            }
+            return ops;
+        }
+    }
+}

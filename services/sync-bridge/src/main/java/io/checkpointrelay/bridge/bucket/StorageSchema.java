@@ -1,0 +1,76 @@
+package io.checkpointrelay.bridge.bucket;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import org.jboss.logging.Logger;
+
+/**
+ * Creates the storage schema when missing. Several bridges may start at once: an advisory lock
+ * makes the {@code CREATE ... IF NOT EXISTS} statements run one bridge at a time.
+ */
+public final class StorageSchema {
+
+    private static final Logger LOG = Logger.getLogger(StorageSchema.class);
+
+    private StorageSchema() {
+    }
+
+    public static void ensure(Connection connection, StorageTables tables) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement sql = connection.createStatement()) {
+            sql.execute("SELECT pg_advisory_xact_lock(hashtext('relay-storage-schema:' || " + literal(tables.schema()) + "))");
+            sql.execute("CREATE SCHEMA IF NOT EXISTS " + tables.schemaSql());
+            // One row per slot: the op id counter (last_op_id = the current checkpoint) and the
+            // source position everything up to which is stored.
+            sql.execute("CREATE TABLE IF NOT EXISTS " + tables.replicationState() + " ("
+                    + "slot_name text PRIMARY KEY, "
+                    + "last_op_id bigint NOT NULL DEFAULT 0, "
+                    + "last_lsn pg_lsn, "
+                    + "updated_at timestamptz NOT NULL DEFAULT now())");
+            sql.execute("CREATE TABLE IF NOT EXISTS " + tables.bucketData() + " ("
+                    + "bucket text NOT NULL, "
+                    + "op_id bigint NOT NULL, "
+                    + "op text NOT NULL, "
+                    + "object_type text NOT NULL, "
+                    + "object_id text NOT NULL, "
+                    + "subkey text NOT NULL, "
+                    + "data text, "
+                    + "checksum bigint NOT NULL, "
+                    + "PRIMARY KEY (bucket, op_id))");
+            // Written in the same transaction as bucket_data, so a checkpoint's checksums always
+            // match its ops.
+            sql.execute("CREATE TABLE IF NOT EXISTS " + tables.bucketState() + " ("
+                    + "bucket text PRIMARY KEY, "
+                    + "last_op_id bigint NOT NULL, "
+                    + "checksum bigint NOT NULL, "
+                    + "op_count bigint NOT NULL)");
+            sql.execute("CREATE TABLE IF NOT EXISTS " + tables.currentRows() + " ("
+                    + "source_table text NOT NULL, "
+                    + "row_key text NOT NULL, "
+                    + "data text NOT NULL, "
+                    + "buckets text NOT NULL, "
+                    + "PRIMARY KEY (source_table, row_key))");
+            sql.execute("CREATE TABLE IF NOT EXISTS " + tables.writeCheckpoints() + " ("
+                    + "user_id text NOT NULL, "
+                    + "client_id text NOT NULL, "
+                    + "checkpoint bigint NOT NULL, "
+                    + "op_id bigint NOT NULL, "
+                    + "updated_at timestamptz NOT NULL DEFAULT now(), "
+                    + "PRIMARY KEY (user_id, client_id))");
+            connection.commit();
+            LOG.debugf("Storage schema %s is ready", tables.schema());
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+}

@@ -1,0 +1,268 @@
+package io.checkpointrelay.bridge.bucket;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+import io.checkpointrelay.bridge.bucket.PlannedWrites.RowId;
+import io.checkpointrelay.bridge.bucket.PlannedWrites.StoredWriteCheckpoint;
+import io.checkpointrelay.bridge.rules.SourceTable;
+
+/**
+ * The SQL of one storage step, on the caller's connection and transaction: COPY for ops, one
+ * array-based statement per table for everything else, so a step costs a handful of round trips
+ * whatever its size.
+ */
+final class StorageWrites implements ChangePlanner.StoredRows {
+
+    private static final int COPY_CHUNK_CHARS = 1 << 20;
+
+    private final Connection connection;
+    private final StorageTables tables;
+    private final boolean copyNewRows;
+
+    /**
+     * @param copyNewRows add rows only INSERTs touched with COPY (fast; fails with a unique
+     *                    violation if storage unexpectedly holds one) instead of an upsert
+     */
+    StorageWrites(Connection connection, StorageTables tables, boolean copyNewRows) {
+        this.connection = connection;
+        this.tables = tables;
+        this.copyNewRows = copyNewRows;
+    }
+
+    @Override
+    public Map<String, StoredRow> load(SourceTable table, Collection<String> keys) {
+        String sql = "SELECT row_key, data, buckets FROM " + tables.currentRows()
+                + " WHERE source_table = ? AND row_key = ANY (?)";
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, table.key());
+            select.setArray(2, connection.createArrayOf("text", keys.toArray(String[]::new)));
+            return rows(select);
+        } catch (SQLException e) {
+            throw new StorageException("Cannot read stored rows of " + table, e);
+        }
+    }
+
+    @Override
+    public Map<String, StoredRow> loadAll(SourceTable table) {
+        String sql = "SELECT row_key, data, buckets FROM " + tables.currentRows() + " WHERE source_table = ?";
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, table.key());
+            return rows(select);
+        } catch (SQLException e) {
+            throw new StorageException("Cannot read stored rows of " + table, e);
+        }
+    }
+
+    private static Map<String, StoredRow> rows(PreparedStatement select) throws SQLException {
+        Map<String, StoredRow> rows = new HashMap<>();
+        try (ResultSet result = select.executeQuery()) {
+            while (result.next()) {
+                rows.put(result.getString(1), new StoredRow(result.getString(2), RowPlacement.fromJson(result.getString(3))));
+            }
+        }
+        return rows;
+    }
+
+    void write(PlannedWrites writes) throws SQLException {
+        writeRows(writes);
+        copyOps(writes.ops());
+        addToBucketStates(writes.bucketIncrements());
+        writeCheckpoints(writes.writeCheckpoints());
+    }
+
+    private void writeRows(PlannedWrites writes) throws SQLException {
+        if (!writes.truncatedTables().isEmpty()) {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM " + tables.currentRows() + " WHERE source_table = ANY (?)")) {
+                delete.setArray(1, textArray(writes.truncatedTables().stream().map(SourceTable::key).toList()));
+                delete.executeUpdate();
+            }
+        }
+        List<String> goneTables = new ArrayList<>();
+        List<String> goneKeys = new ArrayList<>();
+        List<String> tablesOut = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        List<String> data = new ArrayList<>();
+        List<String> buckets = new ArrayList<>();
+        List<Map.Entry<RowId, StoredRow>> copied = new ArrayList<>();
+        for (Map.Entry<RowId, StoredRow> entry : writes.rows().entrySet()) {
+            RowId id = entry.getKey();
+            if (entry.getValue() == null) {
+                goneTables.add(id.table().key());
+                goneKeys.add(id.key());
+            } else if (copyNewRows && writes.newRows().contains(id)) {
+                copied.add(entry);
+            } else {
+                tablesOut.add(id.table().key());
+                keys.add(id.key());
+                data.add(entry.getValue().data());
+                buckets.add(RowPlacement.toJson(entry.getValue().placements()));
+            }
+        }
+        if (!goneKeys.isEmpty()) {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + tables.currentRows()
+                    + " c USING unnest(?::text[], ?::text[]) AS g(t, k) WHERE c.source_table = g.t AND c.row_key = g.k")) {
+                delete.setArray(1, textArray(goneTables));
+                delete.setArray(2, textArray(goneKeys));
+                delete.executeUpdate();
+            }
+        }
+        copyRows(copied);
+        if (!keys.isEmpty()) {
+            try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + tables.currentRows()
+                    + " (source_table, row_key, data, buckets)"
+                    + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[])"
+                    + " ON CONFLICT (source_table, row_key) DO UPDATE SET data = EXCLUDED.data, buckets = EXCLUDED.buckets")) {
+                upsert.setArray(1, textArray(tablesOut));
+                upsert.setArray(2, textArray(keys));
+                upsert.setArray(3, textArray(data));
+                upsert.setArray(4, textArray(buckets));
+                upsert.executeUpdate();
+            }
+        }
+    }
+
+    private void copyRows(List<Map.Entry<RowId, StoredRow>> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + tables.currentRows()
+                + " (source_table, row_key, data, buckets) FROM STDIN");
+        try {
+            StringBuilder text = new StringBuilder(Math.min(COPY_CHUNK_CHARS + 4096, rows.size() * 256));
+            for (Map.Entry<RowId, StoredRow> row : rows) {
+                CopyText.field(text, row.getKey().table().key()).append('\t');
+                CopyText.field(text, row.getKey().key()).append('\t');
+                CopyText.field(text, row.getValue().data()).append('\t');
+                CopyText.field(text, RowPlacement.toJson(row.getValue().placements())).append('\n');
+                if (text.length() >= COPY_CHUNK_CHARS) {
+                    send(copy, text);
+                }
+            }
+            send(copy, text);
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+    }
+
+    private void copyOps(List<BucketOp> ops) throws SQLException {
+        if (ops.isEmpty()) {
+            return;
+        }
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + tables.bucketData()
+                + " (bucket, op_id, op, object_type, object_id, subkey, data, checksum) FROM STDIN");
+        try {
+            StringBuilder text = new StringBuilder(Math.min(COPY_CHUNK_CHARS + 4096, ops.size() * 256));
+            for (BucketOp op : ops) {
+                CopyText.field(text, op.bucket()).append('\t').append(op.opId()).append('\t').append(op.op().name()).append('\t');
+                CopyText.field(text, op.objectType()).append('\t');
+                CopyText.field(text, op.objectId()).append('\t');
+                CopyText.field(text, op.subkey()).append('\t');
+                CopyText.field(text, op.data()).append('\t').append(op.checksum()).append('\n');
+                if (text.length() >= COPY_CHUNK_CHARS) {
+                    send(copy, text);
+                }
+            }
+            send(copy, text);
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+    }
+
+    private static void send(CopyIn copy, StringBuilder text) throws SQLException {
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        copy.writeToCopy(bytes, 0, bytes.length);
+        text.setLength(0);
+    }
+
+    private void addToBucketStates(List<BucketState> increments) throws SQLException {
+        if (increments.isEmpty()) {
+            return;
+        }
+        int n = increments.size();
+        String[] buckets = new String[n];
+        Long[] lastOpIds = new Long[n];
+        Long[] checksums = new Long[n];
+        Long[] counts = new Long[n];
+        for (int i = 0; i < n; i++) {
+            BucketState increment = increments.get(i);
+            buckets[i] = increment.bucket();
+            lastOpIds[i] = increment.lastOpId();
+            checksums[i] = increment.checksum();
+            counts[i] = increment.count();
+        }
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + tables.bucketState()
+                + " AS s (bucket, last_op_id, checksum, op_count)"
+                + " SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[])"
+                + " ON CONFLICT (bucket) DO UPDATE SET last_op_id = EXCLUDED.last_op_id,"
+                + " checksum = (s.checksum + EXCLUDED.checksum) % 4294967296, op_count = s.op_count + EXCLUDED.op_count")) {
+            upsert.setArray(1, connection.createArrayOf("text", buckets));
+            upsert.setArray(2, connection.createArrayOf("bigint", lastOpIds));
+            upsert.setArray(3, connection.createArrayOf("bigint", checksums));
+            upsert.setArray(4, connection.createArrayOf("bigint", counts));
+            upsert.executeUpdate();
+        }
+    }
+
+    private void writeCheckpoints(List<StoredWriteCheckpoint> checkpoints) throws SQLException {
+        if (checkpoints.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + tables.writeCheckpoints()
+                + " (user_id, client_id, checkpoint, op_id, updated_at)"
+                + " SELECT u, c, cp, op, now() FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[]) AS w(u, c, cp, op)"
+                + " ON CONFLICT (user_id, client_id) DO UPDATE SET checkpoint = EXCLUDED.checkpoint,"
+                + " op_id = EXCLUDED.op_id, updated_at = EXCLUDED.updated_at")) {
+            upsert.setArray(1, textArray(checkpoints.stream().map(StoredWriteCheckpoint::userId).toList()));
+            upsert.setArray(2, textArray(checkpoints.stream().map(StoredWriteCheckpoint::clientId).toList()));
+            upsert.setArray(3, connection.createArrayOf("bigint", checkpoints.stream().map(StoredWriteCheckpoint::checkpoint).toArray()));
+            upsert.setArray(4, connection.createArrayOf("bigint", checkpoints.stream().map(StoredWriteCheckpoint::opId).toArray()));
+            upsert.executeUpdate();
+        }
+    }
+
+    private java.sql.Array textArray(List<String> values) throws SQLException {
+        return connection.createArrayOf("text", values.toArray(String[]::new));
+    }
+
+    /** Escaping of COPY's text format. */
+    static final class CopyText {
+        private CopyText() {
+        }
+
+        static StringBuilder field(StringBuilder out, String value) {
+            if (value == null) {
+                return out.append("\\N");
+            }
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                switch (c) {
+                    case '\\' -> out.append("\\\\");
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    case '\t' -> out.append("\\t");
+                    default -> out.append(c);
+                }
+            }
+            return out;
+        }
+    }
+}

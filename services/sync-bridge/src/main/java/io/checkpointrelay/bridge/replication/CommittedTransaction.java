@@ -1,0 +1,11 @@
+package io.checkpointrelay.bridge.replication;
+
+import java.time.Instant;
+
+import org.postgresql.replication.LogSequenceNumber;
+
+import io.checkpointrelay.bridge.bucket.ChangeSet;
+
+/** A source transaction received up to its commit; {@code endLsn} is the position to acknowledge once stored. */
+public record CommittedTransaction(ChangeSet changes, LogSequenceNumber endLsn, Instant commitTime) {
+}

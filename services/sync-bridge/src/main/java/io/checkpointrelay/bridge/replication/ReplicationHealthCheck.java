@@ -1,0 +1,28 @@
+package io.checkpointrelay.bridge.replication;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready while changes are being replicated (storage reachability has its own datasource check). */
+@Readiness
+@ApplicationScoped
+public class ReplicationHealthCheck implements HealthCheck {
+
+    private final ReplicationStatus status;
+
+    public ReplicationHealthCheck(ReplicationStatus status) {
+        this.status = status;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("replication")
+                .status(status.state() == ReplicationStatus.State.REPLICATING)
+                .withData("state", status.state().name())
+                .withData("detail", status.detail())
+                .build();
+    }
+}

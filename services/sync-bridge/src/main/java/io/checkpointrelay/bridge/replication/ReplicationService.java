@@ -1,0 +1,127 @@
+package io.checkpointrelay.bridge.replication;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.agroal.api.AgroalDataSource;
+import io.checkpointrelay.bridge.bucket.BucketWriter;
+import io.checkpointrelay.bridge.checkpoint.CheckpointNotifier;
+import io.checkpointrelay.bridge.checkpoint.CheckpointsTable;
+import io.checkpointrelay.bridge.config.RelayConfig;
+import io.checkpointrelay.bridge.rules.SyncRules;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Runs replication on its own thread from start-up to shutdown: reconnects with growing delays
+ * after failures, and stops for good (readiness DOWN with the reason) on failures an operator must
+ * fix.
+ */
+@ApplicationScoped
+public class ReplicationService {
+
+    private static final Logger LOG = Logger.getLogger(ReplicationService.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+
+    private final AgroalDataSource dataSource;
+    private final SourceConnections connections;
+    private final SyncRules rules;
+    private final CheckpointsTable checkpointsTable;
+    private final BucketWriter writer;
+    private final CheckpointNotifier notifier;
+    private final ReplicationStatus status;
+    private final ReplicationMetrics metrics;
+    private final RelayConfig.Replication config;
+
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private volatile boolean running;
+    private Thread thread;
+
+    public ReplicationService(AgroalDataSource dataSource, SourceConnections connections, SyncRules rules,
+            CheckpointsTable checkpointsTable, BucketWriter writer, CheckpointNotifier notifier, ReplicationStatus status,
+            ReplicationMetrics metrics, RelayConfig config) {
+        this.dataSource = dataSource;
+        this.connections = connections;
+        this.rules = rules;
+        this.checkpointsTable = checkpointsTable;
+        this.writer = writer;
+        this.notifier = notifier;
+        this.status = status;
+        this.metrics = metrics;
+        this.config = config.replication();
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        running = true;
+        thread = new Thread(this::run, "relay-replication");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        running = false;
+        stopRequested.countDown();
+        if (thread != null) {
+            try {
+                thread.join(STOP_TIMEOUT.toMillis());
+                if (thread.isAlive()) {
+                    LOG.warn("Replication did not stop in time; leaving it to the JVM exit");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void run() {
+        Duration delay = config.retryDelay();
+        while (running) {
+            ReplicationSession session = new ReplicationSession(dataSource, connections, rules, checkpointsTable, writer,
+                    notifier, status, metrics, config);
+            try {
+                status.set(ReplicationStatus.State.STARTING, "connecting");
+                session.run(() -> running);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Throwable e) {
+                if (!running) {
+                    break;
+                }
+                String reason = ReplicationErrors.describe(e);
+                if (ReplicationErrors.isPermanent(e)) {
+                    status.set(ReplicationStatus.State.FAILED, reason);
+                    LOG.errorf(e, "Replication stopped: %s", reason);
+                    return;
+                }
+                if (status.state() == ReplicationStatus.State.REPLICATING) {
+                    delay = config.retryDelay(); // it worked until now: retry soon
+                }
+                status.set(ReplicationStatus.State.RETRYING, reason);
+                LOG.warnf("Replication failed, retrying in %d ms: %s", delay.toMillis(), reason);
+                LOG.debug("Replication failure", e);
+                if (awaitStop(delay)) {
+                    break;
+                }
+                delay = delay.multipliedBy(2).compareTo(config.maxRetryDelay()) > 0 ? config.maxRetryDelay() : delay.multipliedBy(2);
+            }
+        }
+        status.set(ReplicationStatus.State.STOPPED, "stopped");
+        LOG.info("Replication stopped");
+    }
+
+    private boolean awaitStop(Duration delay) {
+        try {
+            return stopRequested.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+}

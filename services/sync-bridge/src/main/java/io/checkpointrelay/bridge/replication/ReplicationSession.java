@@ -1,0 +1,279 @@
+package io.checkpointrelay.bridge.replication;
+
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import javax.sql.DataSource;
+
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.postgresql.replication.ReplicationSlotInfo;
+
+import io.checkpointrelay.bridge.bucket.BucketBatch;
+import io.checkpointrelay.bridge.bucket.BucketWriter;
+import io.checkpointrelay.bridge.bucket.ChangeSet;
+import io.checkpointrelay.bridge.bucket.ReplicationPosition;
+import io.checkpointrelay.bridge.checkpoint.CheckpointNotifier;
+import io.checkpointrelay.bridge.checkpoint.CheckpointsTable;
+import io.checkpointrelay.bridge.config.RelayConfig;
+import io.checkpointrelay.bridge.rules.SourceTable;
+import io.checkpointrelay.bridge.rules.SyncRules;
+
+/**
+ * One connection's worth of replication: prepare storage, publication and slot (with an initial
+ * snapshot when the slot is new), then stream. Whole source transactions are stored, several per
+ * storage transaction when they are already waiting; the slot is acknowledged only after storage
+ * committed. Returns when {@code running} turns false; throws on any failure (the caller retries).
+ */
+final class ReplicationSession {
+
+    private static final Logger LOG = Logger.getLogger(ReplicationSession.class);
+    private static final long IDLE_POLL_MILLIS = 5;
+
+    private final DataSource dataSource;
+    private final SourceConnections connections;
+    private final SyncRules rules;
+    private final CheckpointsTable checkpointsTable;
+    private final BucketWriter writer;
+    private final CheckpointNotifier notifier;
+    private final ReplicationStatus status;
+    private final ReplicationMetrics metrics;
+    private final RelayConfig.Replication config;
+
+    ReplicationSession(DataSource dataSource, SourceConnections connections, SyncRules rules, CheckpointsTable checkpointsTable,
+            BucketWriter writer, CheckpointNotifier notifier, ReplicationStatus status, ReplicationMetrics metrics,
+            RelayConfig.Replication config) {
+        this.dataSource = dataSource;
+        this.connections = connections;
+        this.rules = rules;
+        this.checkpointsTable = checkpointsTable;
+        this.writer = writer;
+        this.notifier = notifier;
+        this.status = status;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    void run(BooleanSupplier running) throws SQLException, InterruptedException {
+        writer.ensureSchema();
+        status.storageCreated();
+        Set<SourceTable> tables = new LinkedHashSet<>(rules.tables());
+        tables.add(checkpointsTable.table());
+        try (Connection sql = dataSource.getConnection()) {
+            ReplicationSetup.checkWalLevel(sql);
+            ReplicationSetup.ensurePublication(sql, config.publication(), tables);
+        }
+        ReplicationPosition position = writer.position();
+        notifier.publish(position.lastOpId());
+
+        PGConnection replication = connections.openReplication();
+        try {
+            position = prepareSlot(replication, position);
+            stream(replication, position, running);
+        } finally {
+            try {
+                ((Connection) replication).close();
+            } catch (SQLException e) {
+                LOG.debugf("Closing the replication connection: %s", e.getMessage());
+            }
+        }
+    }
+
+    /** Makes sure the slot exists and storage holds everything before the slot's start. */
+    private ReplicationPosition prepareSlot(PGConnection replication, ReplicationPosition position) throws SQLException {
+        String slotName = config.slot();
+        try (Connection sql = dataSource.getConnection()) {
+            Optional<ReplicationSetup.Slot> slot = ReplicationSetup.slot(sql, slotName);
+            if (slot.isPresent()) {
+                String database = ReplicationSetup.currentDatabase(sql);
+                if (!ReplicationSetup.PLUGIN.equals(slot.get().plugin()) || !database.equals(slot.get().database())) {
+                    throw new PermanentReplicationException("Replication slot '" + slotName + "' belongs to database '"
+                            + slot.get().database() + "' with plugin '" + slot.get().plugin() + "'; the bridge needs one for '"
+                            + database + "' with pgoutput: configure another relay.replication.slot");
+                }
+                if (position.hasLsn()) {
+                    return position;
+                }
+                // Created by an earlier start that stopped before its snapshot was stored.
+                LOG.infof("Replication slot %s exists but storage holds nothing from it: re-creating it", slotName);
+                ReplicationSetup.dropSlot(sql, slotName);
+            } else if (position.hasLsn()) {
+                throw new PermanentReplicationException("Replication slot '" + slotName + "' is gone but storage holds data up to "
+                        + position.lsn().asString() + ": changes since then cannot be replicated. Restore the slot, or drop the storage "
+                        + "schema (relay.storage.schema) so the bridge re-creates the slot and re-syncs from a new snapshot");
+            }
+        }
+        status.set(ReplicationStatus.State.SNAPSHOT, "creating slot " + slotName);
+        ReplicationSlotInfo created = replication.getReplicationAPI().createReplicationSlot().logical()
+                .withSlotName(slotName).withOutputPlugin(ReplicationSetup.PLUGIN).make();
+        LogSequenceNumber start = created.getConsistentPoint();
+        LOG.infof("Created replication slot %s at %s", slotName, start.asString());
+        long checkpoint;
+        if (config.initialSnapshot()) {
+            status.set(ReplicationStatus.State.SNAPSHOT, "copying existing rows");
+            InitialSnapshot snapshot = new InitialSnapshot(connections, rules, checkpointsTable, writer, config.maxBatchChanges());
+            try {
+                checkpoint = snapshot.copy(created.getSnapshotName(), start, true);
+            } catch (RuntimeException e) {
+                if (!BucketWriter.isDuplicateRow(e)) {
+                    throw e;
+                }
+                LOG.info("A table without a real key holds duplicate rows: copying the snapshot again with upserts");
+                checkpoint = snapshot.copy(created.getSnapshotName(), start, false);
+            }
+        } else {
+            try (BucketBatch batch = writer.begin()) {
+                checkpoint = batch.commit(start);
+            }
+        }
+        notifier.publish(checkpoint);
+        return new ReplicationPosition(checkpoint, start);
+    }
+
+    private void stream(PGConnection replication, ReplicationPosition position, BooleanSupplier running)
+            throws SQLException, InterruptedException {
+        PGReplicationStream stream = replication.getReplicationAPI().replicationStream().logical()
+                .withSlotName(config.slot())
+                .withSlotOption("proto_version", "1")
+                .withSlotOption("publication_names", SourceTable.quote(config.publication()))
+                .withStartPosition(position.lsn())
+                .withStatusInterval((int) config.statusInterval().toMillis(), TimeUnit.MILLISECONDS)
+                // Acknowledgements are the bridge's alone: after storage commits, and when idle.
+                .withAutomaticFlush(false)
+                .start();
+        status.set(ReplicationStatus.State.REPLICATING, "streaming from " + position.lsn().asString());
+        LOG.infof("Replicating slot %s from %s (checkpoint %d)", config.slot(), position.lsn().asString(), position.lastOpId());
+
+        TransactionAssembler assembler = new TransactionAssembler(rules, checkpointsTable);
+        List<CommittedTransaction> pending = new ArrayList<>();
+        int pendingChanges = 0;
+        long pendingSince = 0;
+        long maxDelayNanos = config.maxBatchDelay().toNanos();
+        LogSequenceNumber stored = position.lsn();
+        LogSequenceNumber acknowledged = stored;
+        try {
+            while (running.getAsBoolean()) {
+                ByteBuffer buffer = stream.readPending();
+                if (buffer == null) {
+                    if (!pending.isEmpty()) {
+                        stored = store(pending, stream);
+                        acknowledged = stored;
+                        pending.clear();
+                        pendingChanges = 0;
+                        continue;
+                    }
+                    if (!assembler.inTransaction()) {
+                        metrics.caughtUp();
+                        acknowledged = acknowledgeIdle(stream, acknowledged);
+                    }
+                    Thread.sleep(IDLE_POLL_MILLIS);
+                    continue;
+                }
+                CommittedTransaction transaction = assembler.accept(PgOutputDecoder.decode(buffer));
+                if (transaction == null) {
+                    continue;
+                }
+                if (stored != null && transaction.endLsn().compareTo(stored) <= 0) {
+                    LOG.debugf("Skipping transaction ending at %s: already stored", transaction.endLsn().asString());
+                    continue;
+                }
+                if (pending.isEmpty()) {
+                    pendingSince = System.nanoTime();
+                }
+                pending.add(transaction);
+                pendingChanges += transaction.changes().size();
+                // Store when the batch is big, or has waited long enough while more keeps arriving.
+                if (pendingChanges >= config.maxBatchChanges() || System.nanoTime() - pendingSince >= maxDelayNanos) {
+                    stored = store(pending, stream);
+                    acknowledged = stored;
+                    pending.clear();
+                    pendingChanges = 0;
+                }
+            }
+            if (!pending.isEmpty()) {
+                store(pending, stream); // complete transactions already received: keep the work
+            }
+            stream.forceUpdateStatus();
+        } finally {
+            try {
+                stream.close();
+            } catch (SQLException e) {
+                LOG.debugf("Closing the replication stream: %s", e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Stores the transactions in one storage transaction, then acknowledges their end position.
+     * Transactions storage already holds (a restart between storage commit and acknowledgement)
+     * are skipped.
+     */
+    private LogSequenceNumber store(List<CommittedTransaction> transactions, PGReplicationStream stream) throws SQLException {
+        try {
+            return store(transactions, stream, true);
+        } catch (RuntimeException e) {
+            if (!BucketWriter.isDuplicateRow(e)) {
+                throw e;
+            }
+            // An inserted row was already stored (a table without a real key): upsert instead.
+            LOG.debugf("Inserted row already stored; storing the batch again with upserts: %s", e.getMessage());
+            return store(transactions, stream, false);
+        }
+    }
+
+    private LogSequenceNumber store(List<CommittedTransaction> transactions, PGReplicationStream stream, boolean copyNewRows)
+            throws SQLException {
+        CommittedTransaction last = transactions.get(transactions.size() - 1);
+        LogSequenceNumber end = last.endLsn();
+        long checkpoint;
+        long ops;
+        int count = 0;
+        try (BucketBatch batch = writer.begin(copyNewRows)) {
+            ReplicationPosition position = batch.startPosition();
+            List<ChangeSet> changeSets = new ArrayList<>(transactions.size());
+            for (CommittedTransaction transaction : transactions) {
+                if (!position.includes(transaction.endLsn())) {
+                    changeSets.add(transaction.changes());
+                    count++;
+                }
+            }
+            if (changeSets.isEmpty()) {
+                return position.lsn();
+            }
+            batch.apply(changeSets);
+            checkpoint = batch.commit(end);
+            ops = batch.opsWritten();
+        }
+        // Durable in storage: only now may PostgreSQL forget these transactions.
+        stream.setAppliedLSN(end);
+        stream.setFlushedLSN(end);
+        notifier.publish(checkpoint);
+        metrics.stored(ops, count, last.commitTime());
+        LOG.debugf("Stored %d transactions (%d ops) up to %s, checkpoint %d", count, ops, end.asString(), checkpoint);
+        return end;
+    }
+
+    /**
+     * With nothing pending and no transaction open, everything PostgreSQL has sent is stored, so
+     * its latest position (from keepalives) can be acknowledged: an idle slot must not pin WAL.
+     */
+    private static LogSequenceNumber acknowledgeIdle(PGReplicationStream stream, LogSequenceNumber acknowledged) {
+        LogSequenceNumber received = stream.getLastReceiveLSN();
+        if (received != null && (acknowledged == null || received.compareTo(acknowledged) > 0)) {
+            stream.setAppliedLSN(received);
+            stream.setFlushedLSN(received);
+            return received;
+        }
+        return acknowledged;
+    }
+}

@@ -1,0 +1,106 @@
+package io.checkpointrelay.bridge.replication;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.checkpointrelay.bridge.bucket.ChangeSet;
+import io.checkpointrelay.bridge.bucket.RowChange;
+import io.checkpointrelay.bridge.checkpoint.CheckpointsTable;
+import io.checkpointrelay.bridge.checkpoint.WriteCheckpoint;
+import io.checkpointrelay.bridge.rules.Row;
+import io.checkpointrelay.bridge.rules.SourceTable;
+import io.checkpointrelay.bridge.rules.SyncRules;
+
+/**
+ * Buffers the messages of one source transaction from Begin to Commit and turns them into a
+ * {@link ChangeSet}: changes of synced tables, and write checkpoints from the checkpoints table.
+ * Other tables of the publication are ignored. One assembler per replication session.
+ */
+final class TransactionAssembler {
+
+    private final SyncRules rules;
+    private final CheckpointsTable checkpointsTable;
+    private final Map<Integer, RelationInfo> relations = new HashMap<>();
+
+    private boolean inTransaction;
+    private List<RowChange> changes = new ArrayList<>();
+    private List<WriteCheckpoint> writeCheckpoints = new ArrayList<>();
+
+    TransactionAssembler(SyncRules rules, CheckpointsTable checkpointsTable) {
+        this.rules = rules;
+        this.checkpointsTable = checkpointsTable;
+    }
+
+    /** Between a Begin and its Commit. */
+    boolean inTransaction() {
+        return inTransaction;
+    }
+
+    /** Changes buffered in the open transaction. */
+    int bufferedChanges() {
+        return changes.size() + writeCheckpoints.size();
+    }
+
+    /** Consumes one message; returns the transaction when the message is its Commit. */
+    CommittedTransaction accept(PgOutputMessage message) {
+        switch (message) {
+            case PgOutputMessage.Begin begin -> {
+                inTransaction = true;
+                changes = new ArrayList<>();
+                writeCheckpoints = new ArrayList<>();
+            }
+            case PgOutputMessage.Commit commit -> {
+                inTransaction = false;
+                CommittedTransaction committed = new CommittedTransaction(new ChangeSet(changes, writeCheckpoints),
+                        commit.endLsn(), commit.commitTime());
+                changes = new ArrayList<>();
+                writeCheckpoints = new ArrayList<>();
+                return committed;
+            }
+            case PgOutputMessage.Relation relation -> relations.put(relation.id(), RelationInfo.of(relation));
+            case PgOutputMessage.Insert insert -> upsert(relation(insert.relationId()), null, insert.newRow(), true);
+            case PgOutputMessage.Update update -> upsert(relation(update.relationId()), update.oldRow(), update.newRow(), false);
+            case PgOutputMessage.Delete delete -> {
+                RelationInfo relation = relation(delete.relationId());
+                if (rules.syncs(relation.table())) {
+                    changes.add(new RowChange.Delete(relation.table(), relation.key(relation.row(delete.oldRow()))));
+                }
+            }
+            case PgOutputMessage.Truncate truncate -> {
+                for (int id : truncate.relationIds()) {
+                    SourceTable table = relation(id).table();
+                    if (rules.syncs(table)) {
+                        changes.add(new RowChange.Truncate(table));
+                    }
+                }
+            }
+            case PgOutputMessage.Ignored ignored -> {
+                // Origin, Type and Message carry nothing the bridge needs.
+            }
+        }
+        return null;
+    }
+
+    private void upsert(RelationInfo relation, TupleData oldTuple, TupleData newTuple, boolean inserted) {
+        SourceTable table = relation.table();
+        Row row = relation.row(newTuple);
+        if (checkpointsTable.is(table)) {
+            checkpointsTable.writeCheckpoint(row).ifPresent(writeCheckpoints::add);
+        }
+        if (rules.syncs(table)) {
+            String key = relation.key(row);
+            String previousKey = oldTuple == null ? null : relation.key(relation.row(oldTuple));
+            changes.add(new RowChange.Upsert(table, key, key.equals(previousKey) ? null : previousKey, row, inserted));
+        }
+    }
+
+    private RelationInfo relation(int id) {
+        RelationInfo relation = relations.get(id);
+        if (relation == null) {
+            throw new IllegalStateException("pgoutput sent a change of relation " + id + " before describing it");
+        }
+        return relation;
+    }
+}

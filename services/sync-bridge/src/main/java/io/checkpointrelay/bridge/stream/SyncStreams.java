@@ -1,0 +1,77 @@
+package io.checkpointrelay.bridge.stream;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.checkpointrelay.bridge.checkpoint.CheckpointNotifier;
+import io.checkpointrelay.bridge.config.RelayConfig;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * Turns a {@link SyncSession} into the lines of a stream: the session's lines for every new
+ * checkpoint, keep-alives in between, and {@code token_expires_in: 0} as the last line when the
+ * token expires. Cancelling (client gone, shutdown) or expiring stops everything upstream.
+ */
+@ApplicationScoped
+public class SyncStreams {
+
+    private static final Logger LOG = Logger.getLogger(SyncStreams.class);
+
+    private final CheckpointNotifier notifier;
+    private final StreamMetrics metrics;
+    private final Duration keepaliveInterval;
+
+    public SyncStreams(CheckpointNotifier notifier, StreamMetrics metrics, RelayConfig config) {
+        this.notifier = notifier;
+        this.metrics = metrics;
+        this.keepaliveInterval = config.stream().keepaliveInterval();
+    }
+
+    Multi<byte[]> lines(SyncSession session, Instant tokenExpires, String userId) {
+        Multi<byte[]> sync = notifier.checkpoints()
+                .onItem().transformToMultiAndConcatenate(checkpoint -> linesOf(session.nextRun()));
+
+        Multi<byte[]> keepalives = Multi.createFrom().ticks().startingAfter(keepaliveInterval).every(keepaliveInterval)
+                .onOverflow().drop()
+                // Never 0 here: 0 is the last line, sent when the token has expired.
+                .map(tick -> SyncLines.tokenExpiresIn(Math.max(1, Duration.between(Instant.now(), tokenExpires).toSeconds())));
+
+        // Taking lines while they are not the expiry marker cancels everything upstream (notifier
+        // subscription, keep-alive ticks) when the marker arrives; select().first(Duration) would
+        // complete without cancelling.
+        byte[] expired = SyncLines.tokenExpiresIn(0); // a fresh array, compared by identity
+        Duration lifetime = Duration.between(Instant.now(), tokenExpires);
+        Multi<byte[]> expiry = Uni.createFrom().item(expired).onItem()
+                .delayIt().by(lifetime.isNegative() ? Duration.ZERO : lifetime).toMulti();
+        Multi<byte[]> untilExpiry = Multi.createBy().merging().streams(sync, keepalives, expiry)
+                .select().first(line -> line != expired);
+
+        return Multi.createBy().concatenating().streams(untilExpiry, Multi.createFrom().item(expired))
+                .onSubscription().invoke(metrics::opened)
+                .onTermination().invoke(metrics::closed)
+                .onFailure().invoke(e -> LOG.warnf("Sync stream of %s failed: %s", userId, e.toString()));
+    }
+
+    /** Lines for one checkpoint, generated on demand on a worker thread (storage reads block). */
+    private static Multi<byte[]> linesOf(SyncSession.Run run) {
+        return Multi.createFrom().<SyncSession.Run, byte[]>generator(() -> run, (state, emitter) -> {
+            try {
+                byte[] line = state.next();
+                if (line == null) {
+                    emitter.complete();
+                } else {
+                    emitter.emit(line);
+                }
+            } catch (Exception e) {
+                emitter.fail(e);
+            }
+            return state;
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+}

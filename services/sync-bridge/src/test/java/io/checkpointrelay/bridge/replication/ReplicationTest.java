@@ -1,0 +1,159 @@
+package io.checkpointrelay.bridge.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.agroal.api.AgroalDataSource;
+import io.checkpointrelay.bridge.bucket.Checksums;
+import io.checkpointrelay.bridge.testing.PostgresResource;
+import io.checkpointrelay.bridge.testing.Storage;
+import io.checkpointrelay.bridge.testing.Storage.Op;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** pgoutput through real logical replication into bucket storage. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class ReplicationTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    ReplicationStatus status;
+
+    private Storage storage;
+
+    @BeforeEach
+    void replicating() {
+        storage = new Storage(dataSource);
+        await().atMost(Duration.ofSeconds(60)).until(() -> status.state() == ReplicationStatus.State.REPLICATING);
+    }
+
+    @Test
+    void insertUpdateAndDeleteBecomeBucketOperationsWithTheirChecksums() {
+        String alice = "alice-" + UUID.randomUUID();
+        String bob = "bob-" + UUID.randomUUID();
+        UUID list = UUID.randomUUID();
+        UUID todo = UUID.randomUUID();
+        String aliceTodos = "user_todos[\"" + alice + "\"]";
+        String bobTodos = "user_todos[\"" + bob + "\"]";
+
+        storage.transaction(
+                new Object[] { "INSERT INTO lists (id, created_at, name, owner_id) VALUES (?, CAST(? AS timestamptz), ?, ?)",
+                        list, "2024-01-02 03:04:05+00", "Groceries", alice },
+                new Object[] { "INSERT INTO todos (id, created_at, description, completed, created_by, list_id) "
+                        + "VALUES (?, CAST(? AS timestamptz), ?, false, ?, ?)", todo, "2024-01-02 03:04:05.25+00", "Milk \"2%\"\n", alice, list });
+
+        String inserted = "{\"id\":\"" + todo + "\",\"created_at\":\"2024-01-02 03:04:05.25+00\",\"completed_at\":null,"
+                + "\"description\":\"Milk \\\"2%\\\"\\n\",\"completed\":0,\"created_by\":\"" + alice + "\",\"completed_by\":null,"
+                + "\"list_id\":\"" + list + "\"}";
+        await().atMost(WAIT).until(() -> storage.ops(aliceTodos).size() == 1);
+        Op put = storage.ops(aliceTodos).get(0);
+        assertThat(put).extracting(Op::op, Op::objectType, Op::objectId, Op::data)
+                .containsExactly("PUT", "todos", todo.toString(), inserted);
+        assertThat(put.checksum()).isEqualTo(Checksums.put("todos", todo.toString(), inserted));
+        assertThat(storage.ops("user_lists[\"" + alice + "\"]")).extracting(Op::op, Op::data).containsExactly(tuple("PUT",
+                "{\"id\":\"" + list + "\",\"created_at\":\"2024-01-02 03:04:05+00\",\"name\":\"Groceries\",\"owner_id\":\"" + alice + "\"}"));
+
+        storage.sql("UPDATE todos SET created_by = ?, completed = true WHERE id = ?", bob, todo);
+
+        await().atMost(WAIT).until(() -> storage.ops(aliceTodos).size() == 2 && storage.ops(bobTodos).size() == 1);
+        Op removed = storage.ops(aliceTodos).get(1);
+        assertThat(removed).extracting(Op::op, Op::objectId, Op::data).containsExactly("REMOVE", todo.toString(), null);
+        assertThat(removed.checksum()).isEqualTo(Checksums.remove("todos/" + todo));
+        Op moved = storage.ops(bobTodos).get(0);
+        assertThat(moved.opId()).isGreaterThan(removed.opId());
+        assertThat(moved.data()).contains("\"completed\":1", "\"created_by\":\"" + bob + "\"");
+        assertThat(moved.checksum()).isEqualTo(Checksums.put("todos", todo.toString(), moved.data()));
+
+        storage.sql("DELETE FROM todos WHERE id = ?", todo);
+
+        await().atMost(WAIT).until(() -> storage.ops(bobTodos).size() == 2);
+        assertThat(storage.ops(bobTodos).get(1)).extracting(Op::op, Op::objectId).containsExactly("REMOVE", todo.toString());
+        assertThat(storage.ops(aliceTodos)).hasSize(2);
+
+        assertStateMatchesOps(aliceTodos);
+        assertStateMatchesOps(bobTodos);
+    }
+
+    @Test
+    void truncateRemovesEveryRowOfTheTable() {
+        String carol = "carol-" + UUID.randomUUID();
+        String bucket = "user_todos[\"" + carol + "\"]";
+        UUID list = UUID.randomUUID();
+        storage.transaction(
+                new Object[] { "INSERT INTO lists (id, name, owner_id) VALUES (?, 'Chores', ?)", list, carol },
+                new Object[] { "INSERT INTO todos (id, description, created_by, list_id) VALUES (?, 'a', ?, ?)", UUID.randomUUID(), carol, list },
+                new Object[] { "INSERT INTO todos (id, description, created_by, list_id) VALUES (?, 'b', ?, ?)", UUID.randomUUID(), carol, list });
+        await().atMost(WAIT).until(() -> storage.ops(bucket).size() == 2);
+
+        storage.sql("TRUNCATE todos");
+
+        await().atMost(WAIT).until(() -> storage.ops(bucket).size() == 4);
+        assertThat(storage.ops(bucket)).extracting(Op::op).containsExactly("PUT", "PUT", "REMOVE", "REMOVE");
+        assertThat(storage.scalar("SELECT count(*) FROM relay_sync.current_rows WHERE source_table = 'todos'")).isZero();
+        assertThat(storage.ops("user_lists[\"" + carol + "\"]")).extracting(Op::op).containsExactly("PUT");
+        assertStateMatchesOps(bucket);
+    }
+
+    @Test
+    void rowsThatExistedBeforeTheBridgeStartedAreInTheirBuckets() {
+        String bucket = "user_lists[\"" + PostgresResource.SEED_USER + "\"]";
+
+        assertThat(storage.ops(bucket)).extracting(Op::op, Op::objectId)
+                .containsExactly(tuple("PUT", PostgresResource.SEED_LIST));
+        assertThat(storage.ops("user_todos[\"" + PostgresResource.SEED_USER + "\"]")).extracting(Op::op, Op::objectId)
+                .startsWith(tuple("PUT", PostgresResource.SEED_TODO));
+        assertThat(storage.scalar("SELECT checkpoint FROM relay_sync.write_checkpoints WHERE user_id = ?",
+                PostgresResource.SEED_USER)).isEqualTo(3);
+    }
+
+    @Test
+    void aLostReplicationConnectionResumesWithoutLosingOrRepeatingAnything() {
+        String dave = "dave-" + UUID.randomUUID();
+        String bucket = "user_lists[\"" + dave + "\"]";
+        storage.sql("INSERT INTO lists (id, name, owner_id) VALUES (?, 'before', ?)", UUID.randomUUID(), dave);
+        await().atMost(WAIT).until(() -> storage.ops(bucket).size() == 1);
+
+        long walSender = storage.scalar("SELECT active_pid FROM pg_replication_slots WHERE slot_name = 'relay_bridge'");
+        storage.sql("SELECT pg_terminate_backend(?)", (int) walSender);
+        storage.sql("INSERT INTO lists (id, name, owner_id) VALUES (?, 'while reconnecting', ?)", UUID.randomUUID(), dave);
+
+        await().atMost(WAIT).until(() -> storage.ops(bucket).size() >= 2);
+        await().atMost(WAIT).until(() -> status.state() == ReplicationStatus.State.REPLICATING
+                && storage.scalar("SELECT active_pid FROM pg_replication_slots WHERE slot_name = 'relay_bridge'") != walSender);
+        storage.sql("INSERT INTO lists (id, name, owner_id) VALUES (?, 'after', ?)", UUID.randomUUID(), dave);
+
+        await().atMost(WAIT).until(() -> storage.ops(bucket).size() >= 3);
+        List<Op> ops = storage.ops(bucket);
+        assertThat(ops).hasSize(3);
+        assertThat(ops).extracting(op -> op.data().replaceAll(".*\"name\":\"([^\"]+)\".*", "$1"))
+                .containsExactly("before", "while reconnecting", "after");
+        assertStateMatchesOps(bucket);
+    }
+
+    private void assertStateMatchesOps(String bucket) {
+        List<Op> ops = storage.ops(bucket);
+        long sum = 0;
+        for (Op op : ops) {
+            sum = Checksums.add(sum, op.checksum());
+        }
+        Storage.State state = storage.state(bucket);
+        assertThat(state.checksum()).isEqualTo(sum);
+        assertThat(state.count()).isEqualTo(ops.size());
+        assertThat(state.lastOpId()).isEqualTo(ops.get(ops.size() - 1).opId());
+    }
+}
