@@ -11,6 +11,8 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import org.postgresql.replication.LogSequenceNumber;
+
 /** What streams read from storage. Thread-safe; each call uses its own pooled connection. */
 public final class BucketReader {
 
@@ -81,14 +83,18 @@ public final class BucketReader {
         }
     }
 
-    /** The current checkpoint (0 before the first). */
-    public long lastOpId() throws SQLException {
+    /** The stored position (checkpoint 0 and no source position before the first commit). */
+    public ReplicationPosition position() throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(
-                        "SELECT last_op_id FROM " + tables.replicationState() + " WHERE slot_name = ?")) {
+                        "SELECT last_op_id, last_lsn::text FROM " + tables.replicationState() + " WHERE slot_name = ?")) {
             select.setString(1, slot);
             try (ResultSet result = select.executeQuery()) {
-                return result.next() ? result.getLong(1) : 0;
+                if (!result.next()) {
+                    return new ReplicationPosition(0, null);
+                }
+                String lsn = result.getString(2);
+                return new ReplicationPosition(result.getLong(1), lsn == null ? null : LogSequenceNumber.valueOf(lsn));
             }
         }
     }

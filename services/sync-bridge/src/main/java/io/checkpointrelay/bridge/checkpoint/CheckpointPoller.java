@@ -7,13 +7,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.checkpointrelay.bridge.bucket.BucketReader;
+import io.checkpointrelay.bridge.bucket.ReplicationPosition;
 import io.checkpointrelay.bridge.replication.ReplicationStatus;
 import io.quarkus.scheduler.Scheduled;
 
 /**
  * When this bridge is not the one replicating (another instance holds the slot, or replication is
  * retrying), its streams still need to hear about new checkpoints: poll storage and announce them.
- * While replicating, storage commits announce checkpoints directly and this does nothing.
+ * While replicating, storage commits announce checkpoints directly. Until storage holds a stored
+ * position it also looks for one, so a bridge that is not replicating starts serving streams once
+ * another instance stored the initial snapshot.
  */
 @ApplicationScoped
 public class CheckpointPoller {
@@ -32,14 +35,19 @@ public class CheckpointPoller {
 
     @Scheduled(every = "${relay.stream.checkpoint-poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
-        if (replication.state() == ReplicationStatus.State.REPLICATING || !replication.storageReady()
-                || notifier.listenerCount() == 0) {
+        boolean announce = replication.state() != ReplicationStatus.State.REPLICATING && notifier.listenerCount() > 0;
+        if (replication.storageReady() && !announce) {
             return;
         }
         try {
-            notifier.publish(reader.lastOpId());
+            ReplicationPosition position = reader.position();
+            // Another instance may have stored the initial snapshot: streams can be served from now on.
+            replication.observed(position);
+            if (announce) {
+                notifier.publish(position.lastOpId());
+            }
         } catch (SQLException e) {
-            LOG.debugf("Cannot read the stored checkpoint: %s", e.getMessage());
+            LOG.debugf("Cannot read the stored position: %s", e.getMessage());
         }
     }
 }

@@ -13,11 +13,15 @@ import io.checkpointrelay.bridge.checkpoint.CheckpointsTable;
 import io.checkpointrelay.bridge.rules.SourceTable;
 import io.checkpointrelay.bridge.rules.SyncRules;
 import io.checkpointrelay.bridge.rules.SyncRulesLoader;
+import io.quarkus.agroal.DataSource;
 
 /** Builds the configured, framework-free parts of the bridge. */
 public class BridgeBeans {
 
     private static final Logger LOG = Logger.getLogger(BridgeBeans.class);
+
+    /** The named datasource replication uses; the default one serves streams. */
+    public static final String REPLICATION_POOL = "replication";
 
     /** Loaded at start-up (replication needs them): invalid rules stop the bridge from starting. */
     @Produces
@@ -41,9 +45,10 @@ public class BridgeBeans {
         return new CheckpointsTable(SourceTable.parse(config.checkpoints().table()));
     }
 
+    /** Writes through replication's own pool, so busy streams cannot starve it. */
     @Produces
     @Singleton
-    BucketWriter bucketWriter(AgroalDataSource dataSource, StorageTables tables, RelayConfig config, SyncRules rules) {
+    BucketWriter bucketWriter(@DataSource(REPLICATION_POOL) AgroalDataSource dataSource, StorageTables tables, RelayConfig config, SyncRules rules) {
         return new BucketWriter(dataSource, tables, config.replication().slot(), rules);
     }
 

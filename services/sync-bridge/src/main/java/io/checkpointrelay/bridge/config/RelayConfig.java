@@ -2,7 +2,6 @@ package io.checkpointrelay.bridge.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -25,9 +24,6 @@ public interface RelayConfig {
 
     /** The client stream. */
     Stream stream();
-
-    /** Token settings shared with upload-api (read by smallrye-jwt; listed here for documentation). */
-    Jwt jwt();
 
     interface SyncRulesFile {
         /** Path of the sync rules YAML ({@code bucket_definitions}); read once at start-up. */
@@ -111,14 +107,5 @@ public interface RelayConfig {
          */
         @WithDefault("1s")
         Duration checkpointPollInterval();
-    }
-
-    interface Jwt {
-        /** HS256 secret of client tokens (at least 32 bytes). */
-        Optional<String> secret();
-
-        /** Audience client tokens must carry. */
-        @WithDefault("checkpoint-relay")
-        String audience();
     }
 }

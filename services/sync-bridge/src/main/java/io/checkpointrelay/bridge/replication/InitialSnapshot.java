@@ -54,13 +54,12 @@ final class InitialSnapshot {
      * @param copyNewRows see {@link BucketWriter#begin(boolean)}
      */
     long copy(String snapshotName, LogSequenceNumber consistentPoint, boolean copyNewRows) throws SQLException {
+        requireSnapshot(snapshotName);
         try (Connection source = connections.openTextConnection(); BucketBatch batch = writer.begin(copyNewRows)) {
             source.setAutoCommit(false);
             try (Statement statement = source.createStatement()) {
                 statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                if (snapshotName != null) {
-                    statement.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.replace("'", "''") + "'");
-                }
+                statement.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.replace("'", "''") + "'");
                 statement.execute("SET LOCAL TIME ZONE 'UTC'");
             }
             long rows = 0;
@@ -75,6 +74,17 @@ final class InitialSnapshot {
             LOG.infof("Initial snapshot: %d rows, %d bucket operations, checkpoint %d at %s", rows, batch.opsWritten(),
                     checkpoint, consistentPoint.asString());
             return checkpoint;
+        }
+    }
+
+    /**
+     * Rows read outside the slot's exported snapshot would not line up with the changes streamed
+     * from its consistent point (some lost, some applied twice): refuse rather than copy them.
+     */
+    static void requireSnapshot(String snapshotName) {
+        if (snapshotName == null || snapshotName.isBlank()) {
+            throw new IllegalStateException("The new replication slot exported no snapshot, so its existing rows cannot be "
+                    + "copied consistently with the changes that follow");
         }
     }
 

@@ -6,7 +6,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready while changes are being replicated (storage reachability has its own datasource check). */
+/**
+ * Ready while changes are being replicated into storage that holds a stored position, i.e. while
+ * streams are served (storage reachability has its own datasource check).
+ */
 @Readiness
 @ApplicationScoped
 public class ReplicationHealthCheck implements HealthCheck {
@@ -20,8 +23,9 @@ public class ReplicationHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("replication")
-                .status(status.state() == ReplicationStatus.State.REPLICATING)
+                .status(status.state() == ReplicationStatus.State.REPLICATING && status.storageReady())
                 .withData("state", status.state().name())
+                .withData("storage_ready", status.storageReady())
                 .withData("detail", status.detail())
                 .build();
     }

@@ -13,15 +13,17 @@ import io.agroal.api.AgroalDataSource;
 import io.checkpointrelay.bridge.bucket.BucketWriter;
 import io.checkpointrelay.bridge.checkpoint.CheckpointNotifier;
 import io.checkpointrelay.bridge.checkpoint.CheckpointsTable;
+import io.checkpointrelay.bridge.config.BridgeBeans;
 import io.checkpointrelay.bridge.config.RelayConfig;
 import io.checkpointrelay.bridge.rules.SyncRules;
+import io.quarkus.agroal.DataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
  * Runs replication on its own thread from start-up to shutdown: reconnects with growing delays
  * after failures, and stops for good (readiness DOWN with the reason) on failures an operator must
- * fix.
+ * fix. Its storage work uses its own pool ({@link BridgeBeans#REPLICATION_POOL}), never the streams' one.
  */
 @ApplicationScoped
 public class ReplicationService {
@@ -43,7 +45,7 @@ public class ReplicationService {
     private volatile boolean running;
     private Thread thread;
 
-    public ReplicationService(AgroalDataSource dataSource, SourceConnections connections, SyncRules rules,
+    public ReplicationService(@DataSource(BridgeBeans.REPLICATION_POOL) AgroalDataSource dataSource, SourceConnections connections, SyncRules rules,
             CheckpointsTable checkpointsTable, BucketWriter writer, CheckpointNotifier notifier, ReplicationStatus status,
             ReplicationMetrics metrics, RelayConfig config) {
         this.dataSource = dataSource;

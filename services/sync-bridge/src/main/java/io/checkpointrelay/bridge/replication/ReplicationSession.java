@@ -66,7 +66,6 @@ final class ReplicationSession {
 
     void run(BooleanSupplier running) throws SQLException, InterruptedException {
         writer.ensureSchema();
-        status.storageCreated();
         Set<SourceTable> tables = new LinkedHashSet<>(rules.tables());
         tables.add(checkpointsTable.table());
         try (Connection sql = dataSource.getConnection()) {
@@ -74,11 +73,13 @@ final class ReplicationSession {
             ReplicationSetup.ensurePublication(sql, config.publication(), tables);
         }
         ReplicationPosition position = writer.position();
+        status.observed(position);
         notifier.publish(position.lastOpId());
 
         PGConnection replication = connections.openReplication();
         try {
             position = prepareSlot(replication, position);
+            status.observed(position);
             stream(replication, position, running);
         } finally {
             try {

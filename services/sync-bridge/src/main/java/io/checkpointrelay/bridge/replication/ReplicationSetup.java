@@ -23,7 +23,7 @@ final class ReplicationSetup {
     static final String PLUGIN = "pgoutput";
 
     /** A row of {@code pg_replication_slots}. */
-    record Slot(String plugin, String database, boolean active) {
+    record Slot(String plugin, String database) {
     }
 
     private ReplicationSetup() {
@@ -116,11 +116,11 @@ final class ReplicationSetup {
 
     static Optional<Slot> slot(Connection sql, String slot) throws SQLException {
         try (PreparedStatement select = sql.prepareStatement(
-                "SELECT plugin, database, active FROM pg_replication_slots WHERE slot_name = ?")) {
+                "SELECT plugin, database FROM pg_replication_slots WHERE slot_name = ?")) {
             select.setString(1, slot);
             try (ResultSet result = select.executeQuery()) {
                 return result.next()
-                        ? Optional.of(new Slot(result.getString(1), result.getString(2), result.getBoolean(3)))
+                        ? Optional.of(new Slot(result.getString(1), result.getString(2)))
                         : Optional.empty();
             }
         }

@@ -2,6 +2,8 @@ package io.checkpointrelay.bridge.replication;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.checkpointrelay.bridge.bucket.ReplicationPosition;
+
 /** What replication is doing, for readiness and for the stream endpoint. Thread-safe. */
 @ApplicationScoped
 public class ReplicationStatus {
@@ -33,13 +35,22 @@ public class ReplicationStatus {
         return detail;
     }
 
-    /** The storage schema exists, so streams can read it. */
+    /**
+     * Storage holds a stored position (the initial snapshot or a later commit), so streams can be
+     * served. Before that a checkpoint would be empty and make clients drop their local data.
+     */
     public boolean storageReady() {
         return storageReady;
     }
 
-    void storageCreated() {
-        storageReady = true;
+    /**
+     * Records what storage holds, as replication read it or as a bridge that is not replicating
+     * polled it. Once storage holds a position it keeps one, so readiness never turns back.
+     */
+    public void observed(ReplicationPosition position) {
+        if (position.hasLsn()) {
+            storageReady = true;
+        }
     }
 
     void set(State state, String detail) {

@@ -38,11 +38,6 @@ final class TransactionAssembler {
         return inTransaction;
     }
 
-    /** Changes buffered in the open transaction. */
-    int bufferedChanges() {
-        return changes.size() + writeCheckpoints.size();
-    }
-
     /** Consumes one message; returns the transaction when the message is its Commit. */
     CommittedTransaction accept(PgOutputMessage message) {
         switch (message) {

@@ -67,10 +67,6 @@ public final class DataQuery {
         return objectType;
     }
 
-    public boolean selectsAll() {
-        return columns.isEmpty();
-    }
-
     /** The bucket parameter values this row yields, or null when the query does not select it. */
     public List<Object> bucketParameters(Row row) {
         for (LiteralFilter filter : filters) {

@@ -7,14 +7,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Body of {@code POST /sync/stream}. Unknown fields ({@code streams}, {@code app_metadata},
- * {@code binary_data}...) are ignored.
+ * Body of {@code POST /sync/stream}. Only what the bridge uses is read; every other field
+ * ({@code raw_data}, {@code include_checksum}, {@code streams}, {@code app_metadata}...) is ignored.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record StreamRequest(
         List<BucketPosition> buckets,
-        @JsonProperty("include_checksum") Boolean includeChecksum,
-        @JsonProperty("raw_data") Boolean rawData,
         @JsonProperty("client_id") String clientId,
         JsonNode parameters) {
 

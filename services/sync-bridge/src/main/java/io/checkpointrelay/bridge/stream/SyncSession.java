@@ -25,7 +25,9 @@ import io.checkpointrelay.bridge.stream.SyncLines.BucketLine;
  * The state of one client's stream: what it has been told (checkpoint, bucket states, write
  * checkpoint) and how far it holds each bucket. Each wake-up becomes a {@link Run} that produces
  * the lines for the latest checkpoint one at a time, reading data pages only when the client is
- * ready for them. Runs are used one after another, never concurrently.
+ * ready for them. Runs are used one after another, never concurrently, so a stream holds at most
+ * one pooled connection at a time, each only for one query: the read-ahead of a page is awaited
+ * before the next read.
  */
 final class SyncSession {
 
@@ -209,17 +211,20 @@ final class SyncSession {
         private List<BucketOp> prefetched(String bucket, long after) throws SQLException {
             Prefetch next = prefetch;
             prefetch = null;
-            if (next == null || !next.bucket().equals(bucket) || next.after() != after) {
+            if (next == null) {
                 return null;
             }
+            List<BucketOp> ops;
             try {
-                return next.ops().join();
+                // Awaited even when unusable: the stream's next read must not overlap it.
+                ops = next.ops().join();
             } catch (CompletionException e) {
                 if (e.getCause() instanceof SQLException sql) {
                     throw sql;
                 }
                 throw e;
             }
+            return next.bucket().equals(bucket) && next.after() == after ? ops : null;
         }
     }
 }

@@ -68,12 +68,8 @@ public class SyncStreamResource {
     @Produces(NDJSON)
     @Operation(summary = "Sync stream (PowerSync protocol, NDJSON)")
     public Multi<Buffer> stream(StreamRequest body) {
-        StreamRequest request = body == null ? new StreamRequest(null, null, null, null, null) : body;
-        if (!replication.storageReady()) {
-            String message = "Sync storage is not ready yet; try again shortly";
-            throw new WebApplicationException(message,
-                    ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE", message));
-        }
+        StreamRequest request = body == null ? new StreamRequest(null, null, null) : body;
+        requireStorageReady(replication);
         String userId = token.getSubject();
         RequestContext context = new RequestContext(userId, TokenClaims.of(token, mapper), request.parameters());
         List<BucketRef> buckets = rules.bucketsFor(context);
@@ -86,6 +82,18 @@ public class SyncStreamResource {
                 .header("X-Accel-Buffering", "no")
                 .header("Cache-Control", "no-cache")
                 .build();
+    }
+
+    /**
+     * Until storage holds its initial snapshot a checkpoint would be empty (op id 0) and make the
+     * client delete its local data: answer 503 so it retries instead.
+     */
+    static void requireStorageReady(ReplicationStatus replication) {
+        if (!replication.storageReady()) {
+            String message = "Sync storage does not hold its initial snapshot yet; try again shortly";
+            throw new WebApplicationException(message,
+                    ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE, "NOT_READY", message));
+        }
     }
 
     private static Map<String, Long> positions(StreamRequest request) {

@@ -4,17 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
 import io.checkpointrelay.bridge.bucket.Checksums;
+import io.checkpointrelay.bridge.checkpoint.CheckpointNotifier;
 import io.checkpointrelay.bridge.testing.PostgresResource;
 import io.checkpointrelay.bridge.testing.Storage;
 import io.checkpointrelay.bridge.testing.Storage.Op;
@@ -33,6 +40,15 @@ class ReplicationTest {
 
     @Inject
     ReplicationStatus status;
+
+    @Inject
+    SourceConnections connections;
+
+    @Inject
+    CheckpointNotifier notifier;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.max-size")
+    int streamPoolSize;
 
     private Storage storage;
 
@@ -112,6 +128,7 @@ class ReplicationTest {
     @Test
     void rowsThatExistedBeforeTheBridgeStartedAreInTheirBuckets() {
         String bucket = "user_lists[\"" + PostgresResource.SEED_USER + "\"]";
+        assertThat(status.storageReady()).as("the stored snapshot lets streams in").isTrue();
 
         assertThat(storage.ops(bucket)).extracting(Op::op, Op::objectId)
                 .containsExactly(tuple("PUT", PostgresResource.SEED_LIST));
@@ -143,6 +160,35 @@ class ReplicationTest {
         assertThat(ops).extracting(op -> op.data().replaceAll(".*\"name\":\"([^\"]+)\".*", "$1"))
                 .containsExactly("before", "while reconnecting", "after");
         assertStateMatchesOps(bucket);
+    }
+
+    @Test
+    void replicationKeepsStoringWhileStreamsHoldEveryPooledConnection() throws SQLException {
+        String erin = "erin-" + UUID.randomUUID();
+        List<Connection> held = new ArrayList<>();
+        try (Connection source = connections.openTextConnection()) {
+            for (int i = 0; i < streamPoolSize; i++) {
+                held.add(dataSource.getConnection());
+            }
+            long before = notifier.latest();
+            try (PreparedStatement insert = source.prepareStatement("INSERT INTO lists (id, name, owner_id) VALUES (?, 'busy', ?)")) {
+                insert.setObject(1, UUID.randomUUID());
+                insert.setString(2, erin);
+                insert.executeUpdate();
+            }
+            await().atMost(WAIT).until(() -> notifier.latest() > before);
+            try (PreparedStatement count = source.prepareStatement("SELECT count(*) FROM relay_sync.bucket_data WHERE bucket = ?")) {
+                count.setString(1, "user_lists[\"" + erin + "\"]");
+                try (ResultSet result = count.executeQuery()) {
+                    result.next();
+                    assertThat(result.getLong(1)).isEqualTo(1);
+                }
+            }
+        } finally {
+            for (Connection connection : held) {
+                connection.close();
+            }
+        }
     }
 
     private void assertStateMatchesOps(String bucket) {
