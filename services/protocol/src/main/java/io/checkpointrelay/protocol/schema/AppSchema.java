@@ -45,11 +45,20 @@ public final class AppSchema {
         this.tables = Map.copyOf(tables);
     }
 
+    /**
+     * Reads and checks the schema file; an {@link IllegalArgumentException} says what is wrong and
+     * names the file by its absolute path.
+     */
     public static AppSchema load(Path file) {
+        // Relative paths resolve against the working directory, so say where we looked.
+        Path absolute = file.toAbsolutePath().normalize();
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("application schema " + absolute + " does not exist or cannot be read");
+        }
         try (InputStream in = Files.newInputStream(file)) {
-            return parse(in, file.toString());
+            return parse(in, absolute.toString());
         } catch (IOException e) {
-            throw new IllegalArgumentException("Cannot read application schema " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("Cannot read application schema " + absolute + ": " + e.getMessage(), e);
         }
     }
 

@@ -74,6 +74,15 @@ class AppSchemaTest {
     }
 
     @Test
+    void aMissingFileIsNamedByItsAbsolutePath() {
+        Path relative = Path.of("no-such-dir/app-schema.yaml");
+        assertThatThrownBy(() -> AppSchema.load(relative))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(relative.toAbsolutePath().normalize().toString())
+                .hasMessageContaining("does not exist or cannot be read");
+    }
+
+    @Test
     void refusesSchemasThatCouldInjectIdentifiers() {
         String yaml = """
                 tables:
