@@ -78,6 +78,21 @@ class TokenAuthenticationTest {
     }
 
     @Test
+    void tokenLivingLongerThanADayIsRejected() {
+        long now = System.currentTimeMillis() / 1000;
+        JwtClaims twoDays = claims(USER, DevTokens.DEFAULT_AUDIENCE);
+        twoDays.setIssuedAt(NumericDate.fromSeconds(now));
+        twoDays.setExpirationTime(NumericDate.fromSeconds(now + 2 * 86400));
+        assertRejected(checkpointRequest().header("Authorization", "Token " + new DevTokens(secret()).sign(twoDays)));
+
+        JwtClaims oneHour = claims(USER, DevTokens.DEFAULT_AUDIENCE);
+        oneHour.setIssuedAt(NumericDate.fromSeconds(now));
+        oneHour.setExpirationTime(NumericDate.fromSeconds(now + 3600));
+        checkpointRequest().header("Authorization", "Token " + new DevTokens(secret()).sign(oneHour))
+                .post("/api/data").then().statusCode(200);
+    }
+
+    @Test
     void tokenForAnotherAudienceIsRejected() {
         String token = new DevTokens(secret(), "another-service").issue(USER, Duration.ofMinutes(10));
         assertRejected(checkpointRequest().header("Authorization", "Token " + token));

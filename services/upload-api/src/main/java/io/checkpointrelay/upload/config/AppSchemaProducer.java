@@ -1,8 +1,5 @@
 package io.checkpointrelay.upload.config;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -20,19 +17,13 @@ public class AppSchemaProducer {
     @Singleton
     @Startup
     AppSchema appSchema(RelayConfig config) {
-        Path file = config.schema().file();
-        if (!Files.isReadable(file)) {
-            // Relative paths resolve against the working directory, so say where we looked.
-            throw new IllegalStateException("relay.schema.file: " + file.toAbsolutePath().normalize()
-                    + " does not exist or cannot be read");
-        }
         AppSchema schema;
         try {
-            schema = AppSchema.load(file);
+            schema = AppSchema.load(config.schema().file());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("relay.schema.file cannot be used: " + e.getMessage(), e);
         }
-        LOG.infof("Clients may write tables %s (schema %s)", schema.tables().keySet(), file);
+        LOG.infof("Clients may write tables %s (schema %s)", schema.tables().keySet(), config.schema().file());
         return schema;
     }
 }

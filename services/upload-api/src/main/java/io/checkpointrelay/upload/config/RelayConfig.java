@@ -44,8 +44,9 @@ public interface RelayConfig {
 
         /**
          * {@code relay.upload.delivery-timeout}: how long a request waits for Kafka to
-         * acknowledge its batch before answering 503; the producer gives up on the record
-         * within the same time, so a 503 does not leave a late duplicate behind.
+         * acknowledge its batch before answering 503; the producer stops retrying the record
+         * within the same time. Delivery is at-least-once: a batch may still reach Kafka after
+         * its request got a 503, and a client retry then queues the same batch twice.
          */
         @WithDefault("10s")
         Duration deliveryTimeout();
