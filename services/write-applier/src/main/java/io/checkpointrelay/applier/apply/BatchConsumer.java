@@ -23,8 +23,8 @@ import io.vertx.core.Vertx;
  * <p>A transient failure is retried with exponential backoff; a permanent one, or a transient
  * one outlasting the retry budget, fails the Uni: the channel's {@code failure-strategy=fail}
  * then stops consumption without committing the offset, readiness turns DOWN, and the batch is
- * consumed again after a restart. Nothing is skipped silently. (A dead-letter topic for
- * permanent failures is planned.)
+ * consumed again after a restart. Nothing is skipped silently: a batch the database refuses
+ * keeps the channel stopped until an operator deals with it.
  */
 @ApplicationScoped
 public class BatchConsumer {

@@ -59,12 +59,18 @@ public class CrudStatements {
             sql.append(i == 0 ? "" : ", ").append(cast(i + 1, parameters.get(i)));
         }
         sql.append(") ON CONFLICT (").append(quote(TableSchema.ID)).append(")");
-        if (columns.isEmpty()) {
+        // PUT replaces the whole row, and PowerSync leaves null columns out of PUT data: every
+        // other column goes back to DEFAULT, so the row equals what an INSERT of the data yields.
+        List<String> assignments = new ArrayList<>();
+        for (String column : table.columns().keySet()) {
+            if (!TableSchema.ID.equals(column)) {
+                assignments.add(quote(column) + (columns.contains(column) ? " = EXCLUDED." + quote(column) : " = DEFAULT"));
+            }
+        }
+        if (assignments.isEmpty()) {
             sql.append(" DO NOTHING");
         } else {
-            sql.append(" DO UPDATE SET ").append(columns.stream()
-                    .map(column -> quote(column) + " = EXCLUDED." + quote(column))
-                    .collect(Collectors.joining(", ")));
+            sql.append(" DO UPDATE SET ").append(String.join(", ", assignments));
         }
         return new CrudStatement(sql.toString(), parameters);
     }

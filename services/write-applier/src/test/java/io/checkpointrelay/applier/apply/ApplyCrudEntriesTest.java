@@ -46,6 +46,21 @@ class ApplyCrudEntriesTest {
                 "created_at", "2024-06-01T00:00:00Z")));
         await().atMost(APPLIED).untilAsserted(() -> assertThat(list(listId)).containsEntry("name", "Weekend groceries"));
         assertThat(list(listId).get("created_at")).isEqualTo(OffsetDateTime.parse("2024-06-01T00:00:00Z"));
+
+        // A PUT replaces the row: columns it leaves out (PowerSync omits nulls) are reset, not kept.
+        String todoId = newId();
+        stack.send(batch(user, "c1", null, put("todos", todoId, "description", "Done", "completed", 1, "created_by", user,
+                "list_id", listId, "created_at", "2024-05-01T10:00:00Z", "completed_at", "2024-05-02T08:30:00Z",
+                "completed_by", user)));
+        await().atMost(APPLIED).until(() -> todo(todoId) != null);
+        stack.send(batch(user, "c1", null, put("todos", todoId, "description", "Reopened", "completed", 0,
+                "created_by", user, "list_id", listId)));
+        await().atMost(APPLIED).untilAsserted(() -> assertThat(todo(todoId)).containsEntry("description", "Reopened"));
+        assertThat(todo(todoId))
+                .containsEntry("completed_at", null)
+                .containsEntry("completed_by", null);
+        // created_at has a default (now()), so it gets that instead of the earlier value.
+        assertThat(todo(todoId).get("created_at")).isNotEqualTo(OffsetDateTime.parse("2024-05-01T10:00:00Z")).isNotNull();
     }
 
     @Test
