@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -135,45 +136,34 @@ final class StorageWrites implements ChangePlanner.StoredRows {
     }
 
     private void copyRows(List<Map.Entry<RowId, StoredRow>> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + tables.currentRows()
-                + " (source_table, row_key, data, buckets) FROM STDIN");
-        try {
-            StringBuilder text = new StringBuilder(Math.min(COPY_CHUNK_CHARS + 4096, rows.size() * 256));
-            for (Map.Entry<RowId, StoredRow> row : rows) {
-                CopyText.field(text, row.getKey().table().key()).append('\t');
-                CopyText.field(text, row.getKey().key()).append('\t');
-                CopyText.field(text, row.getValue().data()).append('\t');
-                CopyText.field(text, RowPlacement.toJson(row.getValue().placements())).append('\n');
-                if (text.length() >= COPY_CHUNK_CHARS) {
-                    send(copy, text);
-                }
-            }
-            send(copy, text);
-            copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        }
+        copy(tables.currentRows() + " (source_table, row_key, data, buckets)", rows, (text, row) -> {
+            CopyText.field(text, row.getKey().table().key()).append('\t');
+            CopyText.field(text, row.getKey().key()).append('\t');
+            CopyText.field(text, row.getValue().data()).append('\t');
+            CopyText.field(text, RowPlacement.toJson(row.getValue().placements())).append('\n');
+        });
     }
 
     private void copyOps(List<BucketOp> ops) throws SQLException {
-        if (ops.isEmpty()) {
+        copy(tables.bucketData() + " (bucket, op_id, op, object_type, object_id, subkey, data, checksum)", ops, (text, op) -> {
+            CopyText.field(text, op.bucket()).append('\t').append(op.opId()).append('\t').append(op.op().name()).append('\t');
+            CopyText.field(text, op.objectType()).append('\t');
+            CopyText.field(text, op.objectId()).append('\t');
+            CopyText.field(text, op.subkey()).append('\t');
+            CopyText.field(text, op.data()).append('\t').append(op.checksum()).append('\n');
+        });
+    }
+
+    /** COPY {@code target} FROM STDIN in text format, one line per item, sent in chunks. */
+    private <T> void copy(String target, List<T> items, BiConsumer<StringBuilder, T> line) throws SQLException {
+        if (items.isEmpty()) {
             return;
         }
-        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + tables.bucketData()
-                + " (bucket, op_id, op, object_type, object_id, subkey, data, checksum) FROM STDIN");
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + target + " FROM STDIN");
         try {
-            StringBuilder text = new StringBuilder(Math.min(COPY_CHUNK_CHARS + 4096, ops.size() * 256));
-            for (BucketOp op : ops) {
-                CopyText.field(text, op.bucket()).append('\t').append(op.opId()).append('\t').append(op.op().name()).append('\t');
-                CopyText.field(text, op.objectType()).append('\t');
-                CopyText.field(text, op.objectId()).append('\t');
-                CopyText.field(text, op.subkey()).append('\t');
-                CopyText.field(text, op.data()).append('\t').append(op.checksum()).append('\n');
+            StringBuilder text = new StringBuilder(Math.min(COPY_CHUNK_CHARS + 4096, items.size() * 256));
+            for (T item : items) {
+                line.accept(text, item);
                 if (text.length() >= COPY_CHUNK_CHARS) {
                     send(copy, text);
                 }

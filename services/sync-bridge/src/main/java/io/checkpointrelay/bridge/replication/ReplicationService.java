@@ -9,14 +9,8 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.agroal.api.AgroalDataSource;
-import io.checkpointrelay.bridge.bucket.BucketWriter;
-import io.checkpointrelay.bridge.checkpoint.CheckpointNotifier;
-import io.checkpointrelay.bridge.checkpoint.CheckpointsTable;
 import io.checkpointrelay.bridge.config.BridgeBeans;
 import io.checkpointrelay.bridge.config.RelayConfig;
-import io.checkpointrelay.bridge.rules.SyncRules;
-import io.quarkus.agroal.DataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -31,31 +25,17 @@ public class ReplicationService {
     private static final Logger LOG = Logger.getLogger(ReplicationService.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
-    private final AgroalDataSource dataSource;
-    private final SourceConnections connections;
-    private final SyncRules rules;
-    private final CheckpointsTable checkpointsTable;
-    private final BucketWriter writer;
-    private final CheckpointNotifier notifier;
+    private final ReplicationSession session;
     private final ReplicationStatus status;
-    private final ReplicationMetrics metrics;
     private final RelayConfig.Replication config;
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean running;
     private Thread thread;
 
-    public ReplicationService(@DataSource(BridgeBeans.REPLICATION_POOL) AgroalDataSource dataSource, SourceConnections connections, SyncRules rules,
-            CheckpointsTable checkpointsTable, BucketWriter writer, CheckpointNotifier notifier, ReplicationStatus status,
-            ReplicationMetrics metrics, RelayConfig config) {
-        this.dataSource = dataSource;
-        this.connections = connections;
-        this.rules = rules;
-        this.checkpointsTable = checkpointsTable;
-        this.writer = writer;
-        this.notifier = notifier;
+    ReplicationService(ReplicationSession session, ReplicationStatus status, RelayConfig config) {
+        this.session = session;
         this.status = status;
-        this.metrics = metrics;
         this.config = config.replication();
     }
 
@@ -84,8 +64,6 @@ public class ReplicationService {
     private void run() {
         Duration delay = config.retryDelay();
         while (running) {
-            ReplicationSession session = new ReplicationSession(dataSource, connections, rules, checkpointsTable, writer,
-                    notifier, status, metrics, config);
             try {
                 status.set(ReplicationStatus.State.STARTING, "connecting");
                 session.run(() -> running);

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import javax.sql.DataSource;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
@@ -19,28 +19,33 @@ import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
 import org.postgresql.replication.ReplicationSlotInfo;
 
+import io.agroal.api.AgroalDataSource;
 import io.checkpointrelay.bridge.bucket.BucketBatch;
 import io.checkpointrelay.bridge.bucket.BucketWriter;
 import io.checkpointrelay.bridge.bucket.ChangeSet;
 import io.checkpointrelay.bridge.bucket.ReplicationPosition;
 import io.checkpointrelay.bridge.checkpoint.CheckpointNotifier;
 import io.checkpointrelay.bridge.checkpoint.CheckpointsTable;
+import io.checkpointrelay.bridge.config.BridgeBeans;
 import io.checkpointrelay.bridge.config.RelayConfig;
 import io.checkpointrelay.bridge.rules.SourceTable;
 import io.checkpointrelay.bridge.rules.SyncRules;
+import io.quarkus.agroal.DataSource;
 
 /**
  * One connection's worth of replication: prepare storage, publication and slot (with an initial
  * snapshot when the slot is new), then stream. Whole source transactions are stored, several per
  * storage transaction when they are already waiting; the slot is acknowledged only after storage
  * committed. Returns when {@code running} turns false; throws on any failure (the caller retries).
+ * Holds no state between runs, so one instance serves every attempt.
  */
-final class ReplicationSession {
+@Singleton
+class ReplicationSession {
 
     private static final Logger LOG = Logger.getLogger(ReplicationSession.class);
     private static final long IDLE_POLL_MILLIS = 5;
 
-    private final DataSource dataSource;
+    private final AgroalDataSource dataSource;
     private final SourceConnections connections;
     private final SyncRules rules;
     private final CheckpointsTable checkpointsTable;
@@ -50,9 +55,9 @@ final class ReplicationSession {
     private final ReplicationMetrics metrics;
     private final RelayConfig.Replication config;
 
-    ReplicationSession(DataSource dataSource, SourceConnections connections, SyncRules rules, CheckpointsTable checkpointsTable,
-            BucketWriter writer, CheckpointNotifier notifier, ReplicationStatus status, ReplicationMetrics metrics,
-            RelayConfig.Replication config) {
+    ReplicationSession(@DataSource(BridgeBeans.REPLICATION_POOL) AgroalDataSource dataSource, SourceConnections connections,
+            SyncRules rules, CheckpointsTable checkpointsTable, BucketWriter writer, CheckpointNotifier notifier,
+            ReplicationStatus status, ReplicationMetrics metrics, RelayConfig config) {
         this.dataSource = dataSource;
         this.connections = connections;
         this.rules = rules;
@@ -61,7 +66,7 @@ final class ReplicationSession {
         this.notifier = notifier;
         this.status = status;
         this.metrics = metrics;
-        this.config = config;
+        this.config = config.replication();
     }
 
     void run(BooleanSupplier running) throws SQLException, InterruptedException {
