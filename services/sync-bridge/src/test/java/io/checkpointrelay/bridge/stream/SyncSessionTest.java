@@ -49,8 +49,7 @@ class SyncSessionTest {
 
     @BeforeEach
     void replicating() {
-        storage = new Storage(dataSource);
-        await().atMost(Duration.ofSeconds(60)).until(() -> status.state() == ReplicationStatus.State.REPLICATING);
+        storage = Storage.whenReplicating(dataSource, status);
     }
 
     @Test

@@ -58,8 +58,7 @@ class SyncStreamTest {
 
     @BeforeEach
     void replicating() {
-        storage = new Storage(dataSource);
-        await().atMost(Duration.ofSeconds(60)).until(() -> status.state() == ReplicationStatus.State.REPLICATING);
+        storage = Storage.whenReplicating(dataSource, status);
     }
 
     @Test

@@ -4,10 +4,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import javax.sql.DataSource;
+
+import org.awaitility.Awaitility;
+
+import io.checkpointrelay.bridge.replication.ReplicationStatus;
 
 /** Test access to the source database and to what the bridge stored. */
 public final class Storage {
@@ -24,6 +29,12 @@ public final class Storage {
 
     public Storage(DataSource db) {
         this.db = db;
+    }
+
+    /** Storage access once the bridge is replicating, so a test's writes are picked up. */
+    public static Storage whenReplicating(DataSource db, ReplicationStatus status) {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> status.state() == ReplicationStatus.State.REPLICATING);
+        return new Storage(db);
     }
 
     /** Runs statements with parameters in one transaction. */
