@@ -102,6 +102,6 @@ public class TokenConfigCheck {
         String jwks = config.jwks().map(location -> "RS256/ES256 with the JWK set at " + location).orElse(null);
         String secret = config.secret().map(s -> "HS256 with relay.jwt.secret").orElse(null);
         String keys = jwks != null && secret != null ? jwks + ", " + secret : jwks != null ? jwks : secret;
-        return keys + "; aud " + config.audience() + ", lifetime at most " + config.maxLifetime();
+        return keys + "; aud " + config.audience() + ", lifetime at most " + config.maxLifetime().toString().substring(2).toLowerCase();
     }
 }

@@ -8,8 +8,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * The settings of upload-api under {@code relay.*}. Token settings ({@code relay.jwt.secret},
- * {@code relay.jwt.audience}) are read by smallrye-jwt through relay-http-support.
+ * The settings of upload-api under {@code relay.*}. Token settings ({@code relay.jwt.*}) are
+ * relay-http-support's {@code TokenConfig}.
  */
 @ConfigMapping(prefix = "relay")
 public interface RelayConfig {
