@@ -94,7 +94,7 @@ public class TokenConfigCheck {
         }
     }
 
-    static boolean isUrl(String location) {
+    private static boolean isUrl(String location) {
         return location.startsWith("https://") || location.startsWith("http://");
     }
 
