@@ -16,6 +16,8 @@ import org.postgresql.replication.LogSequenceNumber;
 /** What streams read from storage. Thread-safe; each call uses its own pooled connection. */
 public final class BucketReader {
 
+    private static final String OP_COLUMNS = "op_id, op, object_type, object_id, data, checksum, target_op";
+
     private final DataSource dataSource;
     private final StorageTables tables;
     private final String slot;
@@ -99,24 +101,44 @@ public final class BucketReader {
         }
     }
 
-    /** Up to {@code limit} ops of a bucket with {@code after < op_id <= upTo}, in op id order. */
+    /**
+     * Up to {@code limit} ops of a bucket with {@code after < op_id <= upTo}, in op id order. When
+     * compaction replaced that whole range with a CLEAR beyond {@code upTo} (it ran while a stream
+     * was behind), that CLEAR alone: it {@link BucketOp#invalidates invalidates} the checkpoint, so
+     * the stream brings the client to a later one instead of completing one it cannot hold.
+     */
     public List<BucketOp> ops(String bucket, long after, long upTo, int limit) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement("SELECT op_id, op, object_type, object_id, data, checksum FROM "
-                        + tables.bucketData() + " WHERE bucket = ? AND op_id > ? AND op_id <= ? ORDER BY op_id LIMIT ?")) {
-            select.setString(1, bucket);
-            select.setLong(2, after);
-            select.setLong(3, upTo);
-            select.setInt(4, limit);
+        try (Connection connection = dataSource.getConnection()) {
             List<BucketOp> ops = new ArrayList<>(Math.min(limit, 1024));
-            try (ResultSet result = select.executeQuery()) {
-                while (result.next()) {
-                    // The subkey only feeds REMOVE checksums, which are stored: clients never see it.
-                    ops.add(new BucketOp(bucket, result.getLong(1), OpType.valueOf(result.getString(2)), result.getString(3),
-                            result.getString(4), null, result.getString(5), result.getLong(6)));
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + OP_COLUMNS + " FROM " + tables.bucketData()
+                    + " WHERE bucket = ? AND op_id > ? AND op_id <= ? ORDER BY op_id LIMIT ?")) {
+                select.setString(1, bucket);
+                select.setLong(2, after);
+                select.setLong(3, upTo);
+                select.setInt(4, limit);
+                readOps(bucket, select, ops);
+            }
+            if (ops.isEmpty() && after < upTo) {
+                // Rare (the checkpoint said there are ops here): one more probe for a CLEAR.
+                try (PreparedStatement select = connection.prepareStatement("SELECT " + OP_COLUMNS + " FROM " + tables.bucketData()
+                        + " WHERE bucket = ? AND op_id > ? ORDER BY op_id LIMIT 1")) {
+                    select.setString(1, bucket);
+                    select.setLong(2, after);
+                    readOps(bucket, select, ops);
                 }
+                ops.removeIf(op -> op.op() != OpType.CLEAR);
             }
             return ops;
+        }
+    }
+
+    private static void readOps(String bucket, PreparedStatement select, List<BucketOp> ops) throws SQLException {
+        try (ResultSet result = select.executeQuery()) {
+            while (result.next()) {
+                // The subkey only feeds REMOVE checksums, which are stored: clients never see it.
+                ops.add(new BucketOp(bucket, result.getLong(1), OpType.valueOf(result.getString(2)), result.getString(3),
+                        result.getString(4), null, result.getString(5), result.getLong(6), result.getLong(7)));
+            }
         }
     }
 }

@@ -40,6 +40,8 @@ public final class StorageSchema {
                     + "data text, "
                     + "checksum bigint NOT NULL, "
                     + "PRIMARY KEY (bucket, op_id))");
+            // Set by compaction on MOVE and CLEAR ops (see BucketOp.targetOp); added to older storage.
+            sql.execute("ALTER TABLE " + tables.bucketData() + " ADD COLUMN IF NOT EXISTS target_op bigint");
             // Written in the same transaction as bucket_data, so a checkpoint's checksums always
             // match its ops.
             sql.execute("CREATE TABLE IF NOT EXISTS " + tables.bucketState() + " ("

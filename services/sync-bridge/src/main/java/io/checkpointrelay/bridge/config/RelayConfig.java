@@ -25,6 +25,9 @@ public interface RelayConfig {
     /** The client stream. */
     Stream stream();
 
+    /** Compaction of bucket storage. */
+    Compact compact();
+
     interface SyncRulesFile {
         /** Path of the sync rules YAML ({@code bucket_definitions}); read once at start-up. */
         Path file();
@@ -107,5 +110,30 @@ public interface RelayConfig {
          */
         @WithDefault("1s")
         Duration checkpointPollInterval();
+    }
+
+    interface Compact {
+        /**
+         * How often the bridge compacts bucket storage (superseded ops become MOVE, the start of a
+         * bucket one CLEAR), e.g. {@code 1h} or {@code 30m}; {@code off} turns the schedule off
+         * ({@code POST /admin/compact} still works). With several bridges one compacts at a time.
+         */
+        @WithDefault("1h")
+        String interval();
+
+        /** Time after start-up before the first scheduled compaction. */
+        @WithDefault("5m")
+        Duration initialDelay();
+
+        /** Most ops compaction reads per query and changes per transaction. */
+        @WithDefault("5000")
+        int batchSize();
+
+        /**
+         * Most objects of one bucket compaction remembers (about 90 bytes each) while looking for
+         * superseded ops; older ops of further objects of a bigger bucket stay as they are.
+         */
+        @WithDefault("500000")
+        int maxTrackedRows();
     }
 }

@@ -18,7 +18,7 @@ import io.checkpointrelay.bridge.rules.JsonValues;
 /**
  * The lines of the sync stream, as the stock client parses them: op ids, positions and write
  * checkpoints are decimal strings; bucket checksums signed 32-bit numbers, op checksums unsigned;
- * op data a JSON string (null for REMOVE).
+ * op data a JSON string (null for REMOVE, MOVE and CLEAR).
  */
 final class SyncLines {
 
@@ -87,11 +87,16 @@ final class SyncLines {
                 json.writeStartObject();
                 json.writeStringField("op_id", Long.toString(op.opId()));
                 json.writeStringField("op", op.op().name());
-                json.writeStringField("object_type", op.objectType());
-                json.writeStringField("object_id", op.objectId());
+                // MOVE and CLEAR name no object: like the reference service, only id, op and checksum.
+                if (op.op().namesObject()) {
+                    json.writeStringField("object_type", op.objectType());
+                    json.writeStringField("object_id", op.objectId());
+                }
                 json.writeStringField("data", op.data());
                 json.writeNumberField("checksum", op.checksum());
-                json.writeNullField("subkey");
+                if (op.op().namesObject()) {
+                    json.writeNullField("subkey");
+                }
                 json.writeEndObject();
             }
             json.writeEndArray();

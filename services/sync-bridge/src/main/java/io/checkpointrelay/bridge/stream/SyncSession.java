@@ -74,6 +74,10 @@ final class SyncSession {
         private record Line(byte[] text) implements Step {
         }
 
+        /** {@code partial_checkpoint_complete} or {@code checkpoint_complete}. */
+        private record Complete(byte[] text) implements Step {
+        }
+
         private record Download(String bucket, long upTo) implements Step {
         }
 
@@ -85,6 +89,8 @@ final class SyncSession {
 
         private Deque<Step> steps;
         private Prefetch prefetch;
+        /** Compaction moved ops sent in this run past its checkpoint: a later checkpoint must complete instead. */
+        private boolean invalidated;
 
         /** The next line, or null when this checkpoint is complete. Blocking (reads storage). */
         synchronized byte[] next() throws SQLException {
@@ -96,6 +102,13 @@ final class SyncSession {
                 if (step instanceof Line line) {
                     steps.poll();
                     return line.text();
+                }
+                if (step instanceof Complete complete) {
+                    steps.poll();
+                    if (invalidated) {
+                        continue; // as the reference service does; the newer checkpoint follows at once
+                    }
+                    return complete.text();
                 }
                 Download download = (Download) step;
                 Page page = page(download);
@@ -155,10 +168,10 @@ final class SyncSession {
                     }
                 }
                 if (!group.getKey().equals(byPriority.lastKey())) {
-                    plan.add(new Line(SyncLines.partialCheckpointComplete(checkpoint, group.getKey())));
+                    plan.add(new Complete(SyncLines.partialCheckpointComplete(checkpoint, group.getKey())));
                 }
             }
-            plan.add(new Line(SyncLines.checkpointComplete(checkpoint)));
+            plan.add(new Complete(SyncLines.checkpointComplete(checkpoint)));
             return plan;
         }
 
@@ -187,6 +200,7 @@ final class SyncSession {
             }
             List<BucketOp> sent = count == ops.size() ? ops : ops.subList(0, count);
             long nextAfter = sent.get(sent.size() - 1).opId();
+            invalidated |= sent.stream().anyMatch(op -> op.invalidates(download.upTo()));
             boolean hasMore = count < ops.size();
             clientAfter.put(download.bucket(), nextAfter);
             if (hasMore) {

@@ -45,6 +45,8 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
                 "relay.sync-rules.file", "../../deploy/demo/sync-rules.yaml",
                 "relay.jwt.secret", JWT_SECRET,
                 "relay.stream.keepalive-interval", "2s",
+                // Tests compact when they mean to: no scheduled compaction in between.
+                "relay.compact.interval", "off",
                 // Acknowledge rarely, so a lost connection makes PostgreSQL resend stored transactions.
                 "relay.replication.status-interval", "60s");
     }

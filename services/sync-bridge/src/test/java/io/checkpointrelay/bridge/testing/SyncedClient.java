@@ -12,7 +12,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * What a PowerSync client keeps from the lines it received: the target checkpoint's bucket
  * checksums, the sum of the op checksums it holds per bucket, its position (after) per bucket, and
- * the objects it holds.
+ * the objects it holds. MOVE only adds its checksum; CLEAR drops the bucket's objects and restarts
+ * the sum from its checksum, as the stock client does.
  */
 public final class SyncedClient {
 
@@ -53,13 +54,27 @@ public final class SyncedClient {
                 assertThat(op.get("checksum").isNumber()).isTrue();
                 long checksum = op.get("checksum").longValue();
                 assertThat(checksum).isBetween(0L, 0xFFFF_FFFFL);
-                receivedSums.merge(bucket, checksum, (a, b) -> (a + b) & 0xFFFF_FFFFL);
                 Map<String, String> bucketObjects = objects.computeIfAbsent(bucket, b -> new HashMap<>());
+                String kind = op.get("op").textValue();
+                if (kind.equals("MOVE") || kind.equals("CLEAR")) {
+                    assertThat(op.has("object_type") || op.has("object_id")).as("%s names no object", kind).isFalse();
+                    assertThat(op.path("data").isMissingNode() || op.get("data").isNull()).isTrue();
+                    if (kind.equals("CLEAR")) {
+                        // The client drops what it holds of the bucket; the CLEAR's checksum replaces the sum.
+                        bucketObjects.clear();
+                        receivedSums.put(bucket, checksum);
+                    } else {
+                        receivedSums.merge(bucket, checksum, (a, b) -> (a + b) & 0xFFFF_FFFFL);
+                    }
+                    continue;
+                }
+                receivedSums.merge(bucket, checksum, (a, b) -> (a + b) & 0xFFFF_FFFFL);
                 String key = op.get("object_type").textValue() + "/" + op.get("object_id").textValue();
-                if ("PUT".equals(op.get("op").textValue())) {
+                if ("PUT".equals(kind)) {
                     assertThat(op.get("data").isTextual()).as("PUT data is a JSON string").isTrue();
                     bucketObjects.put(key, op.get("data").textValue());
                 } else {
+                    assertThat(kind).isEqualTo("REMOVE");
                     assertThat(op.get("data").isNull()).isTrue();
                     bucketObjects.remove(key);
                 }
