@@ -28,10 +28,16 @@ public class ErrorMappers {
         return ErrorBody.badRequest("The body is not valid JSON for this endpoint: " + e.getOriginalMessage());
     }
 
-    /** Keeps the status of framework errors (404, 405, 415...) but gives them our body. */
+    /**
+     * Keeps the status of framework errors (404, 405, 415...) but gives them our body; errors that
+     * already carry our body (with a specific code such as {@code NOT_READY}) pass unchanged.
+     */
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
         Response original = e.getResponse();
+        if (original.getEntity() instanceof ErrorBody) {
+            return original;
+        }
         // The JSON body readers report unparsable bodies as a bare 400 wrapping Jackson's exception.
         if (original.getStatus() == Response.Status.BAD_REQUEST.getStatusCode()
                 && e.getCause() instanceof JsonProcessingException json) {
