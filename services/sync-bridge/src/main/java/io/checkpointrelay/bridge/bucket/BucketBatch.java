@@ -68,6 +68,9 @@ public final class BucketBatch implements AutoCloseable {
         PlannedWrites planned = new ChangePlanner(rules, writes, lastOpId, !copyNewRows).plan(changeSets);
         try {
             writes.write(planned);
+            if (planned.parameters().changed()) {
+                writes.markParametersChanged(slot, planned.lastOpId());
+            }
         } catch (SQLException e) {
             throw new StorageException("Cannot store bucket operations", e);
         }

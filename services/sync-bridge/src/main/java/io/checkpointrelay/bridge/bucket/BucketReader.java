@@ -13,6 +13,10 @@ import javax.sql.DataSource;
 
 import org.postgresql.replication.LogSequenceNumber;
 
+import io.checkpointrelay.bridge.rules.BucketRef;
+import io.checkpointrelay.bridge.rules.ParameterLookup;
+import io.checkpointrelay.bridge.rules.RequestBuckets;
+
 /** What streams read from storage. Thread-safe; each call uses its own pooled connection. */
 public final class BucketReader {
 
@@ -29,10 +33,15 @@ public final class BucketReader {
     }
 
     /**
-     * Checkpoint, bucket states and write checkpoint of (user, client) in one REPEATABLE READ
-     * transaction, so checksums and counts are exactly those of the checkpoint's ops.
+     * Checkpoint, the request's buckets, their states and the write checkpoint of (user, client) in
+     * one REPEATABLE READ transaction, so the bucket list is the one of the checkpoint (the parameter
+     * index is written with the ops) and checksums and counts are exactly those of its ops.
+     *
+     * @param previous the buckets resolved for the previous checkpoint (null at first): reused
+     *                 without reading the parameter index when the index has not changed since
      */
-    public StorageSnapshot snapshot(List<String> buckets, String userId, String clientId) throws SQLException {
+    public StorageSnapshot snapshot(RequestBuckets request, ResolvedBuckets previous, String userId, String clientId)
+            throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -47,6 +56,8 @@ public final class BucketReader {
                         }
                     }
                 }
+                ResolvedBuckets resolved = resolve(connection, request, previous);
+                List<String> buckets = resolved.buckets().stream().map(BucketRef::name).toList();
                 Map<String, BucketState> states = new HashMap<>();
                 if (!buckets.isEmpty()) {
                     try (PreparedStatement select = connection.prepareStatement("SELECT bucket, last_op_id, checksum, op_count FROM "
@@ -76,13 +87,52 @@ public final class BucketReader {
                     }
                 }
                 connection.commit();
-                return new StorageSnapshot(lastOpId, states, writeCheckpoint);
+                return new StorageSnapshot(lastOpId, states, writeCheckpoint, resolved);
             } finally {
                 connection.rollback();
                 connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
                 connection.setAutoCommit(true);
             }
         }
+    }
+
+    /**
+     * The request's buckets in the connection's snapshot. Requests that need no parameter index
+     * lookup keep their fixed list; others read the index only when it changed since {@code previous}.
+     */
+    private ResolvedBuckets resolve(Connection connection, RequestBuckets request, ResolvedBuckets previous)
+            throws SQLException {
+        if (!request.needsLookups()) {
+            return previous != null ? previous : new ResolvedBuckets(request.resolve(Map.of()), 0);
+        }
+        long version = 0;
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT last_change_op_id FROM " + tables.parameterIndexState() + " WHERE slot_name = ?")) {
+            select.setString(1, slot);
+            try (ResultSet result = select.executeQuery()) {
+                if (result.next()) {
+                    version = result.getLong(1);
+                }
+            }
+        }
+        if (previous != null && previous.parametersVersion() == version) {
+            return previous;
+        }
+        List<ParameterLookup> lookups = request.lookups();
+        Map<ParameterLookup, List<String>> outputs = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT p.query_id, p.lookup, p.output FROM "
+                + tables.parameterIndex() + " p JOIN unnest(?::text[], ?::text[]) AS l(q, k)"
+                + " ON p.query_id = l.q AND p.lookup = l.k")) {
+            select.setArray(1, connection.createArrayOf("text", lookups.stream().map(ParameterLookup::queryId).toArray()));
+            select.setArray(2, connection.createArrayOf("text", lookups.stream().map(ParameterLookup::values).toArray()));
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    outputs.computeIfAbsent(new ParameterLookup(result.getString(1), result.getString(2)), l -> new ArrayList<>())
+                            .add(result.getString(3));
+                }
+            }
+        }
+        return new ResolvedBuckets(request.resolve(outputs), version);
     }
 
     /** The stored position (checkpoint 0 and no source position before the first commit). */

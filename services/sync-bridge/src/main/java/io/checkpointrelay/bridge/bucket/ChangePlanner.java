@@ -17,6 +17,7 @@ import io.checkpointrelay.bridge.bucket.PlannedWrites.StoredWriteCheckpoint;
 import io.checkpointrelay.bridge.checkpoint.WriteCheckpoint;
 import io.checkpointrelay.bridge.rules.BucketEntry;
 import io.checkpointrelay.bridge.rules.JsonValues;
+import io.checkpointrelay.bridge.rules.ParameterEntry;
 import io.checkpointrelay.bridge.rules.Row;
 import io.checkpointrelay.bridge.rules.SourceTable;
 import io.checkpointrelay.bridge.rules.SyncRules;
@@ -26,6 +27,8 @@ import io.checkpointrelay.bridge.rules.SyncRules;
  * the change and REMOVEd from buckets it was in before (known from the stored current rows) but no
  * longer; DELETE and TRUNCATE remove rows from all their buckets. Op ids come from one increasing
  * counter; every change set advances it at least once so that each gives a new checkpoint.
+ * Rows of tables that table parameter queries read also get their parameter index entries
+ * replaced when they change (compared with the stored ones), in the same step.
  * One planner serves one storage step; it is not thread-safe.
  */
 final class ChangePlanner {
@@ -35,6 +38,9 @@ final class ChangePlanner {
         Map<String, StoredRow> load(SourceTable table, Collection<String> keys);
 
         Map<String, StoredRow> loadAll(SourceTable table);
+
+        /** The stored parameter index entries of these rows; rows without entries are absent. */
+        Map<String, List<ParameterEntry>> loadParameters(SourceTable table, Collection<String> keys);
     }
 
     private static final Logger LOG = Logger.getLogger(ChangePlanner.class);
@@ -53,6 +59,11 @@ final class ChangePlanner {
     private final List<BucketOp> ops = new ArrayList<>();
     private final Map<String, long[]> increments = new LinkedHashMap<>();
     private final Map<List<String>, StoredWriteCheckpoint> writeCheckpoints = new LinkedHashMap<>();
+    private final Map<RowId, List<ParameterEntry>> parametersBefore = new HashMap<>();
+    /** Entries of rows whose entries changed in this step; an empty list means none. */
+    private final Map<RowId, List<ParameterEntry>> parametersAfter = new LinkedHashMap<>();
+    private final Set<SourceTable> truncatedParameterTables = new LinkedHashSet<>();
+    private boolean parametersChanged;
 
     /**
      * @param lookUpInserted also look up the stored state of inserted rows (normally skipped: a
@@ -93,7 +104,8 @@ final class ChangePlanner {
             }
         });
         return new PlannedWrites(ops, bucketIncrements, List.copyOf(truncated), after, newRows,
-                List.copyOf(writeCheckpoints.values()), opId);
+                List.copyOf(writeCheckpoints.values()), opId,
+                new ParameterWrites(List.copyOf(truncatedParameterTables), parametersAfter, parametersChanged));
     }
 
     private void loadTouchedRows(List<ChangeSet> changeSets) {
@@ -110,8 +122,13 @@ final class ChangePlanner {
                 }
             }
         }
-        keys.forEach((table, tableKeys) -> storedRows.load(table, tableKeys)
-                .forEach((key, row) -> before.put(new RowId(table, key), row)));
+        keys.forEach((table, tableKeys) -> {
+            storedRows.load(table, tableKeys).forEach((key, row) -> before.put(new RowId(table, key), row));
+            if (rules.hasParameterQueries(table)) {
+                storedRows.loadParameters(table, tableKeys)
+                        .forEach((key, entries) -> parametersBefore.put(new RowId(table, key), entries));
+            }
+        });
     }
 
     private StoredRow current(RowId id) {
@@ -154,6 +171,12 @@ final class ChangePlanner {
             after.put(previousId, null);
         }
         after.put(id, new StoredRow(row.json(), placements));
+        if (rules.hasParameterQueries(table)) {
+            if (!previousId.equals(id)) {
+                setParameters(previousId, List.of());
+            }
+            setParameters(id, rules.parameterEntries(table, row));
+        }
     }
 
     private void delete(SourceTable table, String key) {
@@ -164,6 +187,9 @@ final class ChangePlanner {
             removeEverywhere(id, previous);
         }
         after.put(id, null);
+        if (rules.hasParameterQueries(table)) {
+            setParameters(id, List.of());
+        }
     }
 
     private void truncate(SourceTable table) {
@@ -184,6 +210,28 @@ final class ChangePlanner {
         }
         rows.forEach((key, row) -> removeEverywhere(new RowId(table, key), row));
         truncated.add(table);
+        if (rules.hasParameterQueries(table)) {
+            parametersAfter.keySet().removeIf(id -> id.table().equals(table));
+            truncatedParameterTables.add(table);
+            parametersChanged = true;
+        }
+    }
+
+    /** The row's parameter index entries as planned so far. */
+    private List<ParameterEntry> currentParameters(RowId id) {
+        List<ParameterEntry> entries = parametersAfter.get(id);
+        if (entries != null) {
+            return entries;
+        }
+        return truncated.contains(id.table()) ? List.of() : parametersBefore.getOrDefault(id, List.of());
+    }
+
+    /** Records the row's new entries; only a real difference is written (and makes streams look up again). */
+    private void setParameters(RowId id, List<ParameterEntry> entries) {
+        if (!currentParameters(id).equals(entries)) {
+            parametersAfter.put(id, List.copyOf(entries));
+            parametersChanged = true;
+        }
     }
 
     private void removeEverywhere(RowId id, StoredRow row) {

@@ -62,6 +62,22 @@ public final class StorageSchema {
                     + "op_id bigint NOT NULL, "
                     + "updated_at timestamptz NOT NULL DEFAULT now(), "
                     + "PRIMARY KEY (user_id, client_id))");
+            // Table parameter queries: each source row's entry, filed under the values its WHERE
+            // compares with request values. Written in the same transaction as the bucket ops.
+            sql.execute("CREATE TABLE IF NOT EXISTS " + tables.parameterIndex() + " ("
+                    + "query_id text NOT NULL, "
+                    + "lookup text NOT NULL, "
+                    + "source_table text NOT NULL, "
+                    + "row_key text NOT NULL, "
+                    + "output text NOT NULL, "
+                    + "PRIMARY KEY (query_id, lookup, source_table, row_key))");
+            sql.execute("CREATE INDEX IF NOT EXISTS parameter_index_by_row ON " + tables.parameterIndex()
+                    + " (source_table, row_key)");
+            // Per slot: the op id of the last checkpoint that changed parameter_index, so streams
+            // look their buckets up again only when it moved.
+            sql.execute("CREATE TABLE IF NOT EXISTS " + tables.parameterIndexState() + " ("
+                    + "slot_name text PRIMARY KEY, "
+                    + "last_change_op_id bigint NOT NULL)");
             connection.commit();
             LOG.debugf("Storage schema %s is ready", tables.schema());
         } catch (SQLException e) {

@@ -29,6 +29,14 @@ public record StorageTables(String schema) {
         return qualified("write_checkpoints");
     }
 
+    public String parameterIndex() {
+        return qualified("parameter_index");
+    }
+
+    public String parameterIndexState() {
+        return qualified("parameter_index_state");
+    }
+
     private String qualified(String table) {
         return schemaSql() + "." + table;
     }

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 import org.postgresql.PGConnection;
@@ -17,6 +18,8 @@ import org.postgresql.copy.CopyIn;
 
 import io.checkpointrelay.bridge.bucket.PlannedWrites.RowId;
 import io.checkpointrelay.bridge.bucket.PlannedWrites.StoredWriteCheckpoint;
+import io.checkpointrelay.bridge.rules.ParameterEntry;
+import io.checkpointrelay.bridge.rules.ParameterLookup;
 import io.checkpointrelay.bridge.rules.SourceTable;
 
 /**
@@ -66,6 +69,26 @@ final class StorageWrites implements ChangePlanner.StoredRows {
         }
     }
 
+    @Override
+    public Map<String, List<ParameterEntry>> loadParameters(SourceTable table, Collection<String> keys) {
+        String sql = "SELECT row_key, query_id, lookup, output FROM " + tables.parameterIndex()
+                + " WHERE source_table = ? AND row_key = ANY (?) ORDER BY row_key, query_id";
+        Map<String, List<ParameterEntry>> entries = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, table.key());
+            select.setArray(2, connection.createArrayOf("text", keys.toArray(String[]::new)));
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    entries.computeIfAbsent(result.getString(1), k -> new ArrayList<>()).add(new ParameterEntry(
+                            new ParameterLookup(result.getString(2), result.getString(3)), result.getString(4)));
+                }
+            }
+            return entries;
+        } catch (SQLException e) {
+            throw new StorageException("Cannot read stored parameter index entries of " + table, e);
+        }
+    }
+
     private static Map<String, StoredRow> rows(PreparedStatement select) throws SQLException {
         Map<String, StoredRow> rows = new HashMap<>();
         try (ResultSet result = select.executeQuery()) {
@@ -81,6 +104,7 @@ final class StorageWrites implements ChangePlanner.StoredRows {
         copyOps(writes.ops());
         addToBucketStates(writes.bucketIncrements());
         writeCheckpoints(writes.writeCheckpoints());
+        writeParameters(writes.parameters(), writes.newRows());
     }
 
     private void writeRows(PlannedWrites writes) throws SQLException {
@@ -225,6 +249,76 @@ final class StorageWrites implements ChangePlanner.StoredRows {
             upsert.setArray(2, textArray(checkpoints.stream().map(StoredWriteCheckpoint::clientId).toList()));
             upsert.setArray(3, connection.createArrayOf("bigint", checkpoints.stream().map(StoredWriteCheckpoint::checkpoint).toArray()));
             upsert.setArray(4, connection.createArrayOf("bigint", checkpoints.stream().map(StoredWriteCheckpoint::opId).toArray()));
+            upsert.executeUpdate();
+        }
+    }
+
+    /**
+     * Replaces the parameter index entries of changed rows: entries of truncated tables first, then
+     * per row its old entries (unless only INSERTs touched it and new rows are copied, like
+     * current rows), then its new ones.
+     */
+    private void writeParameters(ParameterWrites parameters, Set<RowId> newRows) throws SQLException {
+        if (!parameters.truncatedTables().isEmpty()) {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM " + tables.parameterIndex() + " WHERE source_table = ANY (?)")) {
+                delete.setArray(1, textArray(parameters.truncatedTables().stream().map(SourceTable::key).toList()));
+                delete.executeUpdate();
+            }
+        }
+        if (parameters.rows().isEmpty()) {
+            return;
+        }
+        List<String> goneTables = new ArrayList<>();
+        List<String> goneKeys = new ArrayList<>();
+        List<String> queryIds = new ArrayList<>();
+        List<String> lookups = new ArrayList<>();
+        List<String> tablesOut = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        List<String> outputs = new ArrayList<>();
+        for (Map.Entry<RowId, List<ParameterEntry>> row : parameters.rows().entrySet()) {
+            RowId id = row.getKey();
+            if (!copyNewRows || !newRows.contains(id)) {
+                goneTables.add(id.table().key());
+                goneKeys.add(id.key());
+            }
+            for (ParameterEntry entry : row.getValue()) {
+                queryIds.add(entry.lookup().queryId());
+                lookups.add(entry.lookup().values());
+                tablesOut.add(id.table().key());
+                keys.add(id.key());
+                outputs.add(entry.output());
+            }
+        }
+        if (!goneKeys.isEmpty()) {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + tables.parameterIndex()
+                    + " p USING unnest(?::text[], ?::text[]) AS g(t, k) WHERE p.source_table = g.t AND p.row_key = g.k")) {
+                delete.setArray(1, textArray(goneTables));
+                delete.setArray(2, textArray(goneKeys));
+                delete.executeUpdate();
+            }
+        }
+        if (!keys.isEmpty()) {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + tables.parameterIndex()
+                    + " (query_id, lookup, source_table, row_key, output)"
+                    + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])")) {
+                insert.setArray(1, textArray(queryIds));
+                insert.setArray(2, textArray(lookups));
+                insert.setArray(3, textArray(tablesOut));
+                insert.setArray(4, textArray(keys));
+                insert.setArray(5, textArray(outputs));
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    /** Records that the checkpoint {@code opId} changed the parameter index (see {@link ParameterWrites#changed()}). */
+    void markParametersChanged(String slot, long opId) throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + tables.parameterIndexState()
+                + " (slot_name, last_change_op_id) VALUES (?, ?)"
+                + " ON CONFLICT (slot_name) DO UPDATE SET last_change_op_id = EXCLUDED.last_change_op_id")) {
+            upsert.setString(1, slot);
+            upsert.setLong(2, opId);
             upsert.executeUpdate();
         }
     }

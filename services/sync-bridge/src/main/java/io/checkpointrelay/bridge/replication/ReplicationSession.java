@@ -4,10 +4,8 @@ import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -71,11 +69,9 @@ class ReplicationSession {
 
     void run(BooleanSupplier running) throws SQLException, InterruptedException {
         writer.ensureSchema();
-        Set<SourceTable> tables = new LinkedHashSet<>(rules.tables());
-        tables.add(checkpointsTable.table());
         try (Connection sql = dataSource.getConnection()) {
             ReplicationSetup.checkWalLevel(sql);
-            ReplicationSetup.ensurePublication(sql, config.publication(), tables);
+            ReplicationSetup.ensurePublication(sql, config.publication(), ReplicationSetup.replicatedTables(rules, checkpointsTable));
         }
         ReplicationPosition position = writer.position();
         status.observed(position);

@@ -7,14 +7,19 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
+import io.checkpointrelay.bridge.checkpoint.CheckpointsTable;
+import io.checkpointrelay.bridge.rules.QuerySource;
 import io.checkpointrelay.bridge.rules.SourceTable;
+import io.checkpointrelay.bridge.rules.SyncRules;
 
 /** Checks the source database and manages the publication and the replication slot. */
 final class ReplicationSetup {
@@ -39,25 +44,44 @@ final class ReplicationSetup {
         }
     }
 
-    /** Creates the publication for {@code tables}, or adds the tables it lacks. */
-    static void ensurePublication(Connection sql, String publication, Set<SourceTable> tables) throws SQLException {
+    /**
+     * The tables replication reads (those the sync rules read, and the checkpoints table), each with
+     * where it is named: the sync rules file and line, or the setting.
+     */
+    static Map<SourceTable, String> replicatedTables(SyncRules rules, CheckpointsTable checkpointsTable) {
+        Map<SourceTable, String> tables = new LinkedHashMap<>();
+        for (SourceTable table : rules.tables()) {
+            tables.put(table, rules.firstQueryReading(table).map(QuerySource::toString).orElse("sync rules"));
+        }
+        tables.putIfAbsent(checkpointsTable.table(), "relay.checkpoints.table");
+        return tables;
+    }
+
+    /**
+     * Creates the publication for the tables, or adds the tables it lacks.
+     *
+     * @param tables each table, with where it is named (the sync rules line, or the setting) for
+     *               the message when it does not exist
+     */
+    static void ensurePublication(Connection sql, String publication, Map<SourceTable, String> tables) throws SQLException {
         List<String> missing = new ArrayList<>();
         try (PreparedStatement exists = sql.prepareStatement("SELECT to_regclass(?)")) {
-            for (SourceTable table : tables) {
-                exists.setString(1, table.sql());
+            for (Map.Entry<SourceTable, String> table : tables.entrySet()) {
+                exists.setString(1, table.getKey().sql());
                 try (ResultSet result = exists.executeQuery()) {
                     result.next();
                     if (result.getString(1) == null) {
-                        missing.add(table.key());
+                        missing.add(table.getValue() + ": table '" + table.getKey().key() + "' does not exist");
                     }
                 }
             }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("Tables the sync rules or the checkpoints setting name do not exist: "
-                    + String.join(", ", missing) + " (waiting for them to be created)");
+            throw new IllegalStateException(String.join("; ", missing)
+                    + (missing.size() == 1 ? " (waiting for it to be created)" : " (waiting for them to be created)"));
         }
-        warnAboutMissingReplicaIdentity(sql, tables);
+        Set<SourceTable> names = tables.keySet();
+        warnAboutMissingReplicaIdentity(sql, names);
         Boolean allTables = null;
         try (PreparedStatement select = sql.prepareStatement("SELECT puballtables FROM pg_publication WHERE pubname = ?")) {
             select.setString(1, publication);
@@ -70,8 +94,8 @@ final class ReplicationSetup {
         try (Statement statement = sql.createStatement()) {
             if (allTables == null) {
                 statement.execute("CREATE PUBLICATION " + SourceTable.quote(publication) + " FOR TABLE "
-                        + tables.stream().map(SourceTable::sql).collect(Collectors.joining(", ")));
-                LOG.infof("Created publication %s for %s", publication, tables);
+                        + names.stream().map(SourceTable::sql).collect(Collectors.joining(", ")));
+                LOG.infof("Created publication %s for %s", publication, names);
                 return;
             }
             if (allTables) {
@@ -87,7 +111,7 @@ final class ReplicationSetup {
                     }
                 }
             }
-            List<SourceTable> toAdd = tables.stream().filter(t -> !published.contains(t)).toList();
+            List<SourceTable> toAdd = names.stream().filter(t -> !published.contains(t)).toList();
             if (!toAdd.isEmpty()) {
                 statement.execute("ALTER PUBLICATION " + SourceTable.quote(publication) + " ADD TABLE "
                         + toAdd.stream().map(SourceTable::sql).collect(Collectors.joining(", ")));

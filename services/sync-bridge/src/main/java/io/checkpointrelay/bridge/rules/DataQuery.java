@@ -34,6 +34,7 @@ public final class DataQuery {
     }
 
     private final String sql;
+    private final QuerySource source;
     private final SourceTable table;
     private final String objectType;
     private final List<OutputColumn> columns;
@@ -45,9 +46,10 @@ public final class DataQuery {
      * @param parameterColumns for each bucket parameter (in the definition's order), the column it
      *                         is compared with
      */
-    public DataQuery(String sql, SourceTable table, String objectType, List<OutputColumn> columns,
+    public DataQuery(String sql, QuerySource source, SourceTable table, String objectType, List<OutputColumn> columns,
             List<String> parameterColumns, List<LiteralFilter> filters) {
         this.sql = sql;
+        this.source = source;
         this.table = table;
         this.objectType = objectType;
         this.columns = List.copyOf(columns);
@@ -57,6 +59,11 @@ public final class DataQuery {
 
     public String sql() {
         return sql;
+    }
+
+    /** Where the query is written. */
+    public QuerySource source() {
+        return source;
     }
 
     public SourceTable table() {

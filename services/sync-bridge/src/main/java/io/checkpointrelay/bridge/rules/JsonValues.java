@@ -2,6 +2,7 @@ package io.checkpointrelay.bridge.rules;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,18 +81,37 @@ public final class JsonValues {
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
-                JsonToken token = parser.nextToken();
-                values.put(name, switch (token) {
-                    case VALUE_NULL -> null;
-                    case VALUE_STRING -> parser.getText();
-                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> new JsonNumber(parser.getText());
-                    default -> throw new IllegalArgumentException("Unexpected " + token + " in stored row " + text);
-                });
+                values.put(name, value(parser, parser.nextToken(), text));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return values;
+    }
+
+    /** Reads a JSON array written by {@link #array(List)} back into values. */
+    public static List<Object> parseArray(String text) {
+        List<Object> values = new ArrayList<>();
+        try (JsonParser parser = FACTORY.createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new IllegalArgumentException("Not a JSON array: " + text);
+            }
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                values.add(value(parser, token, text));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return values;
+    }
+
+    private static Object value(JsonParser parser, JsonToken token, String text) throws IOException {
+        return switch (token) {
+            case VALUE_NULL -> null;
+            case VALUE_STRING -> parser.getText();
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> new JsonNumber(parser.getText());
+            default -> throw new IllegalArgumentException("Unexpected " + token + " in stored values " + text);
+        };
     }
 
     public static JsonFactory factory() {

@@ -1,29 +1,19 @@
 package io.checkpointrelay.bridge.rules;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A parameter query that reads only the request, e.g. {@code SELECT request.user_id() AS user_id}:
- * one set of bucket parameter values per request.
+ * A parameter query of a bucket definition: it yields the bucket parameter values of the buckets
+ * a request syncs, either from the request alone ({@link StaticParameterQuery}) or from rows of a
+ * table matched against request values ({@link TableParameterQuery}).
  */
-public record ParameterQuery(String sql, List<String> names, List<RequestValue> values) {
+public sealed interface ParameterQuery permits StaticParameterQuery, TableParameterQuery {
 
-    public ParameterQuery {
-        names = List.copyOf(names);
-        values = List.copyOf(values);
-    }
+    String sql();
 
-    /** The values in the order of {@code orderedNames}; null when any of them is null (no bucket). */
-    public List<Object> evaluate(RequestContext request, List<String> orderedNames) {
-        List<Object> result = new ArrayList<>(orderedNames.size());
-        for (String name : orderedNames) {
-            Object value = values.get(names.indexOf(name)).valueIn(request);
-            if (value == null) {
-                return null;
-            }
-            result.add(value);
-        }
-        return result;
-    }
+    /** Where the query is written. */
+    QuerySource source();
+
+    /** The parameter names it defines, in select-list order. */
+    List<String> names();
 }

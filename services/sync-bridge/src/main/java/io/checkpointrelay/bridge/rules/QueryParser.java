@@ -31,16 +31,22 @@ import net.sf.jsqlparser.statement.select.SelectItem;
 final class QueryParser {
 
     private static final String BUCKET = "bucket";
+    private static final String REQUEST_VALUES = "request.user_id(), request.jwt() ->> 'claim', "
+            + "request.parameters() ->> 'name', token_parameters.name";
 
     private QueryParser() {
     }
 
-    /** {@code SELECT request.user_id() AS a, request.jwt() ->> 'c' AS b, request.parameters() ->> 'p' AS c}. */
-    static ParameterQuery parameterQuery(String sql) {
+    /**
+     * {@code SELECT request.user_id() AS a, request.jwt() ->> 'c' AS b, request.parameters() ->> 'p' AS c},
+     * or one that reads a table: see {@link #tableParameterQuery}.
+     *
+     * @param id identifies a table parameter query in the parameter index
+     */
+    static ParameterQuery parameterQuery(String sql, String id, QuerySource source) {
         PlainSelect select = plainSelect(sql);
         if (select.getFromItem() != null) {
-            throw new SyncRulesException("parameter queries that read tables are not supported yet; "
-                    + "use request.user_id(), request.jwt() ->> 'claim' or request.parameters() ->> 'name'");
+            return tableParameterQuery(select, sql, id, source);
         }
         if (select.getWhere() != null) {
             throw new SyncRulesException("WHERE is not supported in parameter queries without a table");
@@ -48,27 +54,100 @@ final class QueryParser {
         List<String> names = new ArrayList<>();
         List<RequestValue> values = new ArrayList<>();
         for (SelectItem<?> item : select.getSelectItems()) {
-            if (item.getAlias() == null) {
-                throw new SyncRulesException("every parameter needs a name: add AS <name> to '" + item + "'");
+            RequestValue value = requestValue(item.getExpression());
+            if (value == null) {
+                throw new SyncRulesException("unsupported parameter expression '" + item.getExpression() + "'; supported: "
+                        + REQUEST_VALUES + ", or columns of a table (add FROM <table> WHERE <column> = <request value>)");
             }
-            String name = SourceTable.fold(item.getAlias().getName());
-            if (names.contains(name)) {
-                throw new SyncRulesException("parameter '" + name + "' is defined twice");
-            }
-            names.add(name);
-            values.add(requestValue(item.getExpression()));
+            names.add(parameterName(item, null, names));
+            values.add(value);
         }
-        return new ParameterQuery(sql, names, values);
+        return new StaticParameterQuery(sql, source, names, values);
     }
 
+    /**
+     * {@code SELECT col [AS name] | <request value> AS name, ... FROM table
+     * [WHERE col = <request value> | col = literal [AND ...]]}: each row is filed in the parameter
+     * index under the values of its columns compared with request values.
+     */
+    private static TableParameterQuery tableParameterQuery(PlainSelect select, String sql, String id, QuerySource source) {
+        Table from = singleTable(select, "parameter queries");
+        SourceTable table = sourceTable(from);
+        String alias = alias(from);
+        List<String> names = new ArrayList<>();
+        List<TableParameterQuery.Output> outputs = new ArrayList<>();
+        for (SelectItem<?> item : select.getSelectItems()) {
+            Expression expression = item.getExpression();
+            RequestValue value = requestValue(expression);
+            if (value != null) {
+                names.add(parameterName(item, null, names));
+                outputs.add(new TableParameterQuery.RequestOutput(value));
+            } else if (expression instanceof Column column && !isBucketParameter(column) && !isBooleanWord(column)) {
+                String columnName = columnName(column, table, alias);
+                names.add(parameterName(item, columnName, names));
+                outputs.add(new TableParameterQuery.ColumnOutput(columnName));
+            } else {
+                throw new SyncRulesException("only columns of " + table + " [AS name] and request values AS name can be "
+                        + "selected in a parameter query, not '" + item + "'");
+            }
+        }
+        List<TableParameterQuery.LookupCondition> lookups = new ArrayList<>();
+        List<DataQuery.LiteralFilter> filters = new ArrayList<>();
+        if (select.getWhere() != null) {
+            for (Expression condition : conjuncts(select.getWhere())) {
+                EqualsTo equals = equality(condition, "<column> = <request value> and <column> = <literal>");
+                Expression left = equals.getLeftExpression();
+                Expression right = equals.getRightExpression();
+                if (requestValue(left) != null) {
+                    Expression swap = left;
+                    left = right;
+                    right = swap;
+                }
+                if (isBucketParameter(left) || isBucketParameter(right)) {
+                    throw new SyncRulesException("bucket parameters cannot be used in parameter queries: '" + condition + "'");
+                }
+                String column = tableColumn(left, condition, table, alias);
+                RequestValue value = requestValue(right);
+                if (value != null) {
+                    lookups.add(new TableParameterQuery.LookupCondition(column, value));
+                } else {
+                    filters.add(new DataQuery.LiteralFilter(column, literal(right, condition, "a request value")));
+                }
+            }
+        }
+        return new TableParameterQuery(id, sql, source, table, names, outputs, lookups, filters);
+    }
+
+    private static String parameterName(SelectItem<?> item, String columnName, List<String> defined) {
+        String name;
+        if (item.getAlias() != null) {
+            name = SourceTable.fold(item.getAlias().getName());
+        } else if (columnName != null) {
+            name = columnName;
+        } else {
+            throw new SyncRulesException("every parameter needs a name: add AS <name> to '" + item + "'");
+        }
+        if (defined.contains(name)) {
+            throw new SyncRulesException("parameter '" + name + "' is defined twice");
+        }
+        return name;
+    }
+
+    /** The request value {@code expression} reads, or null when it is no request value. */
     private static RequestValue requestValue(Expression expression) {
         if (expression instanceof Function function && isRequestFunction(function, "user_id")) {
             return new RequestValue.UserId();
         }
-        if (expression instanceof Column column && column.getTable() != null
-                && "token_parameters".equalsIgnoreCase(column.getTable().getName())
-                && "user_id".equalsIgnoreCase(column.getColumnName())) {
-            return new RequestValue.UserId();
+        if (expression instanceof Column column && column.getTable() != null && column.getTable().getSchemaName() == null
+                && column.getTable().getName() != null) {
+            String qualifier = column.getTable().getName();
+            String name = unquote(column.getColumnName());
+            if ("token_parameters".equalsIgnoreCase(qualifier)) {
+                return "user_id".equals(name) ? new RequestValue.UserId() : new RequestValue.TokenParameter(name);
+            }
+            if ("user_parameters".equalsIgnoreCase(qualifier)) {
+                return new RequestValue.ClientParameter(name);
+            }
         }
         if (expression instanceof JsonExpression json && json.getExpression() instanceof Function function
                 && json.getIdentList().size() == 1 && "->>".equals(json.getIdent(0).getValue())
@@ -80,8 +159,12 @@ final class QueryParser {
                 return new RequestValue.ClientParameter(key.getValue());
             }
         }
-        throw new SyncRulesException("unsupported parameter expression '" + expression + "'; supported: "
-                + "request.user_id(), request.jwt() ->> 'claim', request.parameters() ->> 'name'");
+        return null;
+    }
+
+    private static String unquote(String identifier) {
+        return identifier.length() >= 2 && identifier.startsWith("\"") && identifier.endsWith("\"")
+                ? identifier.substring(1, identifier.length() - 1).replace("\"\"", "\"") : identifier;
     }
 
     private static boolean isRequestFunction(Function function, String name) {
@@ -96,32 +179,20 @@ final class QueryParser {
      *
      * @param parameterNames the definition's bucket parameters, each of which the query must bind
      */
-    static DataQuery dataQuery(String sql, List<String> parameterNames) {
+    static DataQuery dataQuery(String sql, List<String> parameterNames, QuerySource source) {
         PlainSelect select = plainSelect(sql);
-        if (!(select.getFromItem() instanceof Table table)) {
-            throw new SyncRulesException("a data query reads exactly one table: FROM <table>");
-        }
-        if (select.getJoins() != null && !select.getJoins().isEmpty()) {
-            throw new SyncRulesException("JOIN is not supported in data queries");
-        }
-        if (select.getDistinct() != null || select.getGroupBy() != null || select.getHaving() != null
-                || select.getOrderByElements() != null || select.getLimit() != null || select.getOffset() != null
-                || select.getFetch() != null || select.getWithItemsList() != null) {
-            throw new SyncRulesException("DISTINCT, GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET and WITH are not supported in data queries");
-        }
-        SourceTable source = table.getSchemaName() == null
-                ? new SourceTable(SourceTable.DEFAULT_SCHEMA, SourceTable.fold(table.getName()))
-                : new SourceTable(SourceTable.fold(table.getSchemaName()), SourceTable.fold(table.getName()));
-        String alias = table.getAlias() == null ? null : SourceTable.fold(table.getAlias().getName());
-        String objectType = alias == null ? source.name() : alias;
+        Table from = singleTable(select, "data queries");
+        SourceTable table = sourceTable(from);
+        String alias = alias(from);
+        String objectType = alias == null ? table.name() : alias;
 
-        List<DataQuery.OutputColumn> columns = outputColumns(select.getSelectItems(), source, alias);
+        List<DataQuery.OutputColumn> columns = outputColumns(select.getSelectItems(), table, alias);
 
         Map<String, String> bindings = new LinkedHashMap<>();
         List<DataQuery.LiteralFilter> filters = new ArrayList<>();
         if (select.getWhere() != null) {
             for (Expression condition : conjuncts(select.getWhere())) {
-                condition(condition, source, alias, parameterNames, bindings, filters);
+                condition(condition, table, alias, parameterNames, bindings, filters);
             }
         }
         List<String> parameterColumns = new ArrayList<>();
@@ -133,7 +204,34 @@ final class QueryParser {
             }
             parameterColumns.add(column);
         }
-        return new DataQuery(sql, source, objectType, columns, parameterColumns, filters);
+        return new DataQuery(sql, source, table, objectType, columns, parameterColumns, filters);
+    }
+
+    /** The one table a query reads; JOIN, DISTINCT, GROUP BY and the like are refused. */
+    private static Table singleTable(PlainSelect select, String kind) {
+        if (!(select.getFromItem() instanceof Table table)) {
+            throw new SyncRulesException(kind + " read exactly one table: FROM <table>");
+        }
+        if (select.getJoins() != null && !select.getJoins().isEmpty()) {
+            throw new SyncRulesException("JOIN is not supported in " + kind);
+        }
+        if (select.getDistinct() != null || select.getGroupBy() != null || select.getHaving() != null
+                || select.getOrderByElements() != null || select.getLimit() != null || select.getOffset() != null
+                || select.getFetch() != null || select.getWithItemsList() != null) {
+            throw new SyncRulesException("DISTINCT, GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET and WITH are not supported in "
+                    + kind);
+        }
+        return table;
+    }
+
+    private static SourceTable sourceTable(Table table) {
+        return table.getSchemaName() == null
+                ? new SourceTable(SourceTable.DEFAULT_SCHEMA, SourceTable.fold(table.getName()))
+                : new SourceTable(SourceTable.fold(table.getSchemaName()), SourceTable.fold(table.getName()));
+    }
+
+    private static String alias(Table table) {
+        return table.getAlias() == null ? null : SourceTable.fold(table.getAlias().getName());
     }
 
     private static List<DataQuery.OutputColumn> outputColumns(List<SelectItem<?>> items, SourceTable table, String alias) {
@@ -171,10 +269,7 @@ final class QueryParser {
 
     private static void condition(Expression condition, SourceTable table, String alias, List<String> parameterNames,
             Map<String, String> bindings, List<DataQuery.LiteralFilter> filters) {
-        if (!(condition instanceof EqualsTo equals)) {
-            throw new SyncRulesException("unsupported condition '" + condition + "'; only "
-                    + "<column> = bucket.<parameter> and <column> = <literal> joined by AND are supported");
-        }
+        EqualsTo equals = equality(condition, "<column> = bucket.<parameter> and <column> = <literal>");
         Expression left = equals.getLeftExpression();
         Expression right = equals.getRightExpression();
         if (isBucketParameter(left)) {
@@ -182,10 +277,11 @@ final class QueryParser {
             left = right;
             right = swap;
         }
-        if (!(left instanceof Column column) || isBucketParameter(left) || isBooleanWord(left)) {
-            throw new SyncRulesException("unsupported condition '" + condition + "'; one side must be a column of " + table);
+        if (requestValue(left) != null || requestValue(right) != null) {
+            throw new SyncRulesException("request values cannot be used in data queries: '" + condition
+                    + "'; select them in the parameter query and compare with bucket.<parameter>");
         }
-        String columnName = columnName(column, table, alias);
+        String columnName = tableColumn(left, condition, table, alias);
         if (right instanceof Column parameterColumn && isBucketParameter(parameterColumn)) {
             String parameter = SourceTable.fold(parameterColumn.getColumnName());
             if (!parameterNames.contains(parameter)) {
@@ -198,10 +294,28 @@ final class QueryParser {
             }
             return;
         }
-        filters.add(new DataQuery.LiteralFilter(columnName, literal(right, condition)));
+        filters.add(new DataQuery.LiteralFilter(columnName, literal(right, condition, "bucket.<parameter>")));
     }
 
-    private static Object literal(Expression expression, Expression condition) {
+    /** A condition of a WHERE clause, which must be an equality. */
+    private static EqualsTo equality(Expression condition, String supported) {
+        if (!(condition instanceof EqualsTo equals)) {
+            throw new SyncRulesException("unsupported condition '" + condition + "'; only " + supported
+                    + " joined by AND are supported");
+        }
+        return equals;
+    }
+
+    /** The column one side of a condition names; it must be a column of the query's table. */
+    private static String tableColumn(Expression side, Expression condition, SourceTable table, String alias) {
+        if (!(side instanceof Column column) || isBucketParameter(side) || isBooleanWord(side)) {
+            throw new SyncRulesException("unsupported condition '" + condition + "'; one side must be a column of " + table);
+        }
+        return columnName(column, table, alias);
+    }
+
+    /** @param alternative what else the column may be compared with, for the message */
+    private static Object literal(Expression expression, Expression condition, String alternative) {
         if (expression instanceof StringValue text) {
             return text.getValue().replace("''", "'");
         }
@@ -222,7 +336,7 @@ final class QueryParser {
             return "true".equalsIgnoreCase(((Column) expression).getColumnName()) ? JsonNumber.ONE : JsonNumber.ZERO;
         }
         throw new SyncRulesException("unsupported condition '" + condition + "'; compare a column with "
-                + "bucket.<parameter>, a 'string', a number, true or false");
+                + alternative + ", a 'string', a number, true or false");
     }
 
     private static boolean isBooleanWord(Expression expression) {

@@ -17,8 +17,10 @@ import java.util.concurrent.Executor;
 import io.checkpointrelay.bridge.bucket.BucketOp;
 import io.checkpointrelay.bridge.bucket.BucketReader;
 import io.checkpointrelay.bridge.bucket.BucketState;
+import io.checkpointrelay.bridge.bucket.ResolvedBuckets;
 import io.checkpointrelay.bridge.bucket.StorageSnapshot;
 import io.checkpointrelay.bridge.rules.BucketRef;
+import io.checkpointrelay.bridge.rules.RequestBuckets;
 import io.checkpointrelay.bridge.stream.SyncLines.BucketLine;
 
 /**
@@ -39,7 +41,7 @@ final class SyncSession {
     private final Executor executor;
     private final String userId;
     private final String clientId;
-    private final List<BucketRef> buckets;
+    private final RequestBuckets buckets;
     private final Limits limits;
 
     /** The last op id the client holds per bucket. */
@@ -48,14 +50,21 @@ final class SyncSession {
     private Long sentWriteCheckpoint;
     private long sentCheckpoint = -1;
 
-    /** @param executor runs the read-ahead of data pages */
-    SyncSession(BucketReader reader, Executor executor, String userId, String clientId, List<BucketRef> buckets,
+    /** The buckets as of the last checkpoint read; looked up again only when the parameter index changed. */
+    private ResolvedBuckets resolved;
+
+    /**
+     * @param executor runs the read-ahead of data pages
+     * @param buckets  the request's buckets; those found through the parameter index may change
+     *                 from one checkpoint to the next
+     */
+    SyncSession(BucketReader reader, Executor executor, String userId, String clientId, RequestBuckets buckets,
             Map<String, Long> clientAfter, Limits limits) {
         this.reader = reader;
         this.executor = executor;
         this.userId = userId;
         this.clientId = clientId;
-        this.buckets = List.copyOf(buckets);
+        this.buckets = buckets;
         this.clientAfter = new HashMap<>(clientAfter);
         this.limits = limits;
     }
@@ -124,8 +133,8 @@ final class SyncSession {
 
         private Deque<Step> plan() throws SQLException {
             Deque<Step> plan = new ArrayDeque<>();
-            List<String> names = buckets.stream().map(BucketRef::name).toList();
-            StorageSnapshot snapshot = reader.snapshot(names, userId, clientId);
+            StorageSnapshot snapshot = reader.snapshot(buckets, resolved, userId, clientId);
+            resolved = snapshot.resolved();
             boolean first = sentStates == null;
             if (!first && snapshot.lastOpId() <= sentCheckpoint) {
                 return plan;
@@ -133,7 +142,7 @@ final class SyncSession {
             Map<String, BucketState> states = new LinkedHashMap<>();
             List<BucketLine> all = new ArrayList<>();
             List<BucketLine> updated = new ArrayList<>();
-            for (BucketRef bucket : buckets) {
+            for (BucketRef bucket : snapshot.bucketList()) {
                 BucketState state = snapshot.bucket(bucket.name());
                 states.put(bucket.name(), state);
                 all.add(new BucketLine(state, bucket.priority()));
@@ -144,6 +153,9 @@ final class SyncSession {
             }
             List<String> removed = first ? List.of()
                     : sentStates.keySet().stream().filter(name -> !states.containsKey(name)).toList();
+            // The client drops buckets a checkpoint leaves out (or removes) with their data: one that
+            // comes back later is sent from the start, whatever position the client had.
+            clientAfter.keySet().retainAll(states.keySet());
             Long writeCheckpoint = snapshot.writeCheckpoint();
             boolean writeCheckpointChanged = !Objects.equals(writeCheckpoint, sentWriteCheckpoint);
             long checkpoint = snapshot.lastOpId();

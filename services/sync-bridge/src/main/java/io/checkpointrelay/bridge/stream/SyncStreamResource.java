@@ -2,7 +2,6 @@ package io.checkpointrelay.bridge.stream;
 
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import jakarta.ws.rs.Consumes;
@@ -22,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.checkpointrelay.bridge.bucket.BucketReader;
 import io.checkpointrelay.bridge.config.RelayConfig;
 import io.checkpointrelay.bridge.replication.ReplicationStatus;
-import io.checkpointrelay.bridge.rules.BucketRef;
+import io.checkpointrelay.bridge.rules.RequestBuckets;
 import io.checkpointrelay.bridge.rules.RequestContext;
 import io.checkpointrelay.bridge.rules.SyncRules;
 import io.checkpointrelay.http.ErrorBody;
@@ -72,7 +71,7 @@ public class SyncStreamResource {
         requireStorageReady(replication);
         String userId = token.getSubject();
         RequestContext context = new RequestContext(userId, TokenClaims.of(token, mapper), request.parameters());
-        List<BucketRef> buckets = rules.bucketsFor(context);
+        RequestBuckets buckets = rules.requestBuckets(context);
         SyncSession session = new SyncSession(reader, Infrastructure.getDefaultWorkerPool(), userId, request.clientId(), buckets,
                 positions(request), new SyncSession.Limits(config.maxOpsPerLine(), config.maxLineChars()));
 

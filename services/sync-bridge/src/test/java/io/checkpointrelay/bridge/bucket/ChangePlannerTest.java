@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import io.checkpointrelay.bridge.bucket.PlannedWrites.RowId;
 import io.checkpointrelay.bridge.checkpoint.WriteCheckpoint;
+import io.checkpointrelay.bridge.rules.ParameterEntry;
+import io.checkpointrelay.bridge.rules.ParameterLookup;
 import io.checkpointrelay.bridge.rules.Row;
 import io.checkpointrelay.bridge.rules.RowShape;
 import io.checkpointrelay.bridge.rules.SourceTable;
@@ -23,9 +25,14 @@ import io.checkpointrelay.bridge.rules.SyncRulesLoader;
 class ChangePlannerTest {
 
     private static final SourceTable TODOS = SourceTable.parse("todos");
+    private static final SourceTable LISTS = SourceTable.parse("lists");
     private static final RowShape SHAPE = new RowShape(List.of("id", "description", "created_by"));
-    private final SyncRules rules = SyncRulesLoader.load(Path.of("../../deploy/demo/sync-rules.yaml"));
+    private static final RowShape LIST = new RowShape(List.of("id", "name", "owner_id"));
+    private static final RowShape LIST_TODO = new RowShape(List.of("id", "description", "list_id"));
+    private static final String LIST_QUERY = "[\"user_lists\",0]";
+    private SyncRules rules = SyncRulesLoader.load(Path.of("../../deploy/demo/sync-rules.yaml"));
     private final Map<RowId, StoredRow> stored = new HashMap<>();
+    private final Map<RowId, List<ParameterEntry>> storedParameters = new HashMap<>();
     private long lastOpId;
 
     @Test
@@ -100,6 +107,68 @@ class ChangePlannerTest {
                         "{\"id\":\"t1\",\"description\":\"x\",\"created_by\":\"alice\"}"), 1));
     }
 
+    @Test
+    void aTodoMovedToAnotherListLeavesTheOldListsBucketAndADeletedOneLeavesEveryBucket() {
+        rules = SyncRulesLoader.load(Path.of("src/test/resources/list-rules.yaml"));
+        step(tx(list("l1", "Home", "alice"), list("l2", "Work", "alice"), todo("t1", "Milk", "l1")));
+
+        PlannedWrites move = step(tx(todo("t1", "Milk", "l2")));
+
+        assertThat(move.ops()).extracting(BucketOp::bucket, BucketOp::op, BucketOp::objectId).containsExactly(
+                tuple("user_lists[\"l1\"]", OpType.REMOVE, "t1"), tuple("user_lists[\"l2\"]", OpType.PUT, "t1"));
+        assertThat(move.parameters().changed()).as("todos feed no parameter query").isFalse();
+
+        PlannedWrites delete = step(tx(new RowChange.Delete(TODOS, "t1")));
+        assertThat(delete.ops()).extracting(BucketOp::bucket, BucketOp::op)
+                .containsExactly(tuple("user_lists[\"l2\"]", OpType.REMOVE));
+    }
+
+    @Test
+    void aListGivenToAnotherUserMovesItsParameterIndexEntryAndARenameLeavesItAlone() {
+        rules = SyncRulesLoader.load(Path.of("src/test/resources/list-rules.yaml"));
+        PlannedWrites created = step(tx(list("l1", "Home", "alice")));
+        assertThat(created.parameters().changed()).isTrue();
+        assertThat(storedParameters).containsExactly(Map.entry(new RowId(LISTS, "l1"),
+                List.of(new ParameterEntry(new ParameterLookup(LIST_QUERY, "[\"alice\"]"), "[\"l1\"]"))));
+
+        PlannedWrites renamed = step(tx(list("l1", "Family", "alice")));
+        assertThat(renamed.parameters().changed()).as("same owner, same id: streams need not look up again").isFalse();
+        assertThat(renamed.parameters().rows()).isEmpty();
+        assertThat(renamed.ops()).extracting(BucketOp::bucket, BucketOp::op).containsExactly(tuple("user_lists[\"l1\"]", OpType.PUT));
+
+        PlannedWrites given = step(tx(list("l1", "Family", "bob")));
+        assertThat(given.parameters().changed()).isTrue();
+        assertThat(storedParameters.get(new RowId(LISTS, "l1"))).extracting(entry -> entry.lookup().values())
+                .containsExactly("[\"bob\"]");
+        assertThat(given.ops()).as("the bucket stays; only who looks it up changes")
+                .extracting(BucketOp::bucket, BucketOp::op).containsExactly(tuple("user_lists[\"l1\"]", OpType.PUT));
+
+        PlannedWrites deleted = step(tx(new RowChange.Delete(LISTS, "l1")));
+        assertThat(deleted.parameters().changed()).isTrue();
+        assertThat(storedParameters).isEmpty();
+        assertThat(deleted.ops()).extracting(BucketOp::bucket, BucketOp::op).containsExactly(tuple("user_lists[\"l1\"]", OpType.REMOVE));
+    }
+
+    @Test
+    void truncatingAParameterTableDropsItsEntriesIncludingOnesWrittenEarlierInTheStep() {
+        rules = SyncRulesLoader.load(Path.of("src/test/resources/list-rules.yaml"));
+        step(tx(list("l1", "Home", "alice")));
+
+        PlannedWrites truncate = step(tx(list("l2", "Work", "bob")), tx(new RowChange.Truncate(LISTS)), tx(list("l3", "New", "carol")));
+
+        assertThat(truncate.parameters().changed()).isTrue();
+        assertThat(truncate.parameters().truncatedTables()).containsExactly(LISTS);
+        assertThat(storedParameters.keySet()).extracting(RowId::key).containsExactly("l3");
+    }
+
+    private static RowChange.Upsert list(String id, String name, String owner) {
+        return new RowChange.Upsert(LISTS, id, null, new Row(LIST, new Object[] { id, name, owner }));
+    }
+
+    private static RowChange.Upsert todo(String id, String description, String list) {
+        return new RowChange.Upsert(TODOS, id, null, new Row(LIST_TODO, new Object[] { id, description, list }));
+    }
+
     private static ChangeSet tx(RowChange... changes) {
         return new ChangeSet(List.of(changes), List.of());
     }
@@ -126,6 +195,17 @@ class ChangePlannerTest {
             }
 
             @Override
+            public Map<String, List<ParameterEntry>> loadParameters(SourceTable table, Collection<String> keys) {
+                Map<String, List<ParameterEntry>> entries = new HashMap<>();
+                storedParameters.forEach((id, rowEntries) -> {
+                    if (id.table().equals(table) && keys.contains(id.key())) {
+                        entries.put(id.key(), rowEntries);
+                    }
+                });
+                return entries;
+            }
+
+            @Override
             public Map<String, StoredRow> loadAll(SourceTable table) {
                 Map<String, StoredRow> rows = new HashMap<>();
                 stored.forEach((id, row) -> {
@@ -143,6 +223,14 @@ class ChangePlannerTest {
                 stored.remove(id);
             } else {
                 stored.put(id, row);
+            }
+        });
+        writes.parameters().truncatedTables().forEach(table -> storedParameters.keySet().removeIf(id -> id.table().equals(table)));
+        writes.parameters().rows().forEach((id, entries) -> {
+            if (entries.isEmpty()) {
+                storedParameters.remove(id);
+            } else {
+                storedParameters.put(id, entries);
             }
         });
         lastOpId = writes.lastOpId();

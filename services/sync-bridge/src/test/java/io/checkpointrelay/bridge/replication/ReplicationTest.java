@@ -1,6 +1,7 @@
 package io.checkpointrelay.bridge.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -22,6 +24,10 @@ import org.junit.jupiter.api.Test;
 import io.agroal.api.AgroalDataSource;
 import io.checkpointrelay.bridge.bucket.Checksums;
 import io.checkpointrelay.bridge.checkpoint.CheckpointNotifier;
+import io.checkpointrelay.bridge.checkpoint.CheckpointsTable;
+import io.checkpointrelay.bridge.rules.SourceTable;
+import io.checkpointrelay.bridge.rules.SyncRules;
+import io.checkpointrelay.bridge.rules.SyncRulesLoader;
 import io.checkpointrelay.bridge.testing.PostgresResource;
 import io.checkpointrelay.bridge.testing.Storage;
 import io.checkpointrelay.bridge.testing.Storage.Op;
@@ -188,6 +194,29 @@ class ReplicationTest {
                 connection.close();
             }
         }
+    }
+
+    @Test
+    void aTableTheRulesNameThatDoesNotExistIsReportedWithItsLineAndNothingIsPublished() throws SQLException {
+        SyncRules rules = SyncRulesLoader.parse("""
+                bucket_definitions:
+                  user_todos:
+                    parameters: SELECT request.user_id() AS user_id
+                    data:
+                      - SELECT * FROM todos WHERE created_by = bucket.user_id
+                  user_lists:
+                    parameters: SELECT id AS list_id FROM listz WHERE owner_id = request.user_id()
+                    data:
+                      - SELECT * FROM todos WHERE list_id = bucket.list_id
+                """, "sync-rules.yaml");
+        Map<SourceTable, String> tables = ReplicationSetup.replicatedTables(rules, new CheckpointsTable(SourceTable.parse("checkpointz")));
+
+        try (Connection sql = dataSource.getConnection()) {
+            assertThatThrownBy(() -> ReplicationSetup.ensurePublication(sql, "typo_test", tables))
+                    .hasMessage("sync-rules.yaml line 7, bucket definition 'user_lists': table 'listz' does not exist; "
+                            + "relay.checkpoints.table: table 'checkpointz' does not exist (waiting for them to be created)");
+        }
+        assertThat(storage.scalar("SELECT count(*) FROM pg_publication WHERE pubname = 'typo_test'")).isZero();
     }
 
     private void assertStateMatchesOps(String bucket) {

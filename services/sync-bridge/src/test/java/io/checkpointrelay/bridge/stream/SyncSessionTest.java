@@ -23,6 +23,7 @@ import io.agroal.api.AgroalDataSource;
 import io.checkpointrelay.bridge.bucket.BucketReader;
 import io.checkpointrelay.bridge.replication.ReplicationStatus;
 import io.checkpointrelay.bridge.rules.BucketRef;
+import io.checkpointrelay.bridge.rules.RequestBuckets;
 import io.checkpointrelay.bridge.testing.PostgresResource;
 import io.checkpointrelay.bridge.testing.Storage;
 import io.checkpointrelay.bridge.testing.SyncedClient;
@@ -68,7 +69,8 @@ class SyncSessionTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> storage.state(todos) != null && storage.state(todos).count() == 5);
 
         SyncSession session = new SyncSession(reader, ForkJoinPool.commonPool(), user, "ivy-device",
-                List.of(new BucketRef(todos, 3), new BucketRef(lists, 0)), Map.of(), new SyncSession.Limits(2, 1_000_000));
+                RequestBuckets.of(List.of(new BucketRef(todos, 3), new BucketRef(lists, 0))), Map.of(),
+                new SyncSession.Limits(2, 1_000_000));
         List<JsonNode> lines = lines(session.nextRun());
 
         assertThat(lines).extracting(SyncSessionTest::kind).containsExactly("checkpoint", "data:" + lists,

@@ -37,12 +37,15 @@ public final class SyncedClient {
             writeCheckpoint = text(checkpoint.get("write_checkpoint"));
             expectedChecksums.clear();
             checkpoint.get("buckets").forEach(this::bucket);
+            // Like a real client, drop every bucket the full checkpoint leaves out.
+            List.copyOf(positions.keySet()).stream().filter(name -> !expectedChecksums.containsKey(name)).forEach(this::forget);
         } else if (line.has("checkpoint_diff")) {
             JsonNode diff = line.get("checkpoint_diff");
             lastOpId = diff.get("last_op_id").textValue();
             writeCheckpoint = text(diff.get("write_checkpoint"));
             diff.get("updated_buckets").forEach(this::bucket);
-            diff.get("removed_buckets").forEach(name -> expectedChecksums.remove(name.textValue()));
+            // Like a real client, drop a removed bucket with its data and position.
+            diff.get("removed_buckets").forEach(name -> forget(name.textValue()));
         } else if (line.has("data")) {
             JsonNode data = line.get("data");
             String bucket = data.get("bucket").textValue();
@@ -81,6 +84,13 @@ public final class SyncedClient {
             }
             positions.put(bucket, Long.parseLong(data.get("next_after").textValue()));
         }
+    }
+
+    private void forget(String bucket) {
+        expectedChecksums.remove(bucket);
+        receivedSums.remove(bucket);
+        positions.remove(bucket);
+        objects.remove(bucket);
     }
 
     private void bucket(JsonNode bucket) {
