@@ -24,6 +24,7 @@ import io.checkpointrelay.bridge.bucket.BucketReader;
 import io.checkpointrelay.bridge.compact.Compactions;
 import io.checkpointrelay.bridge.replication.ReplicationStatus;
 import io.checkpointrelay.bridge.rules.BucketRef;
+import io.checkpointrelay.bridge.rules.RequestBuckets;
 import io.checkpointrelay.bridge.testing.PostgresResource;
 import io.checkpointrelay.bridge.testing.Storage;
 import io.checkpointrelay.bridge.testing.SyncedClient;
@@ -140,7 +141,8 @@ class CompactionDuringDownloadTest {
 
     /** Two ops per data line, so a bucket of six takes three lines. */
     private SyncSession session(String user, String todos) {
-        return new SyncSession(reader, ForkJoinPool.commonPool(), user, user + "-device", List.of(new BucketRef(todos, 3)), Map.of(),
+        return new SyncSession(reader, ForkJoinPool.commonPool(), user, user + "-device",
+                RequestBuckets.of(List.of(new BucketRef(todos, 3))), Map.of(),
                 new SyncSession.Limits(2, 1_000_000));
     }
 
