@@ -71,6 +71,18 @@ public interface RelayConfig {
          */
         @WithDefault("true")
         boolean initialSnapshot();
+
+        /**
+         * When nothing arrived from the source for this long, the bridge writes a heartbeat message
+         * into the WAL, stores the position it arrives at and reports it at once, so the slot stops
+         * holding WAL even when only unpublished tables (or nothing the bridge reads) change.
+         */
+        @WithDefault("30s")
+        Duration heartbeatInterval();
+
+        /** How often the slot's lag (WAL bytes PostgreSQL keeps for it) is measured for metrics and health. */
+        @WithDefault("10s")
+        Duration slotCheckInterval();
     }
 
     interface Storage {
