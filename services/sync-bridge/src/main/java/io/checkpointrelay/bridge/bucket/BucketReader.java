@@ -28,7 +28,8 @@ public final class BucketReader {
 
     /**
      * Checkpoint, bucket states and write checkpoint of (user, client) in one REPEATABLE READ
-     * transaction, so checksums and counts are exactly those of the checkpoint's ops.
+     * transaction, so checksums and counts are exactly those of the checkpoint's ops, and a managed
+     * request counts as fulfilled exactly when this checkpoint's stored position reached it.
      */
     public StorageSnapshot snapshot(List<String> buckets, String userId, String clientId) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
@@ -61,14 +62,22 @@ public final class BucketReader {
                 }
                 Long writeCheckpoint = null;
                 if (clientId != null) {
-                    try (PreparedStatement select = connection.prepareStatement("SELECT checkpoint FROM " + tables.writeCheckpoints()
-                            + " WHERE user_id = ? AND client_id = ? AND op_id <= ?")) {
+                    // The greater of the replicated row's checkpoint (custom mode) and the managed
+                    // request whose recorded position storage has reached.
+                    try (PreparedStatement select = connection.prepareStatement("SELECT GREATEST("
+                            + "(SELECT checkpoint FROM " + tables.writeCheckpoints() + " WHERE user_id = ? AND client_id = ? AND op_id <= ?), "
+                            + "(SELECT r.request_id FROM " + tables.checkpointRequests() + " r JOIN " + tables.replicationState()
+                            + " s ON s.slot_name = ? AND r.lsn <= s.last_lsn WHERE r.user_id = ? AND r.client_id = ?))")) {
                         select.setString(1, userId);
                         select.setString(2, clientId);
                         select.setLong(3, lastOpId);
+                        select.setString(4, slot);
+                        select.setString(5, userId);
+                        select.setString(6, clientId);
                         try (ResultSet result = select.executeQuery()) {
                             if (result.next()) {
-                                writeCheckpoint = result.getLong(1);
+                                long value = result.getLong(1);
+                                writeCheckpoint = result.wasNull() ? null : value;
                             }
                         }
                     }

@@ -60,6 +60,20 @@ public final class StorageSchema {
                     + "op_id bigint NOT NULL, "
                     + "updated_at timestamptz NOT NULL DEFAULT now(), "
                     + "PRIMARY KEY (user_id, client_id))");
+            // Managed checkpoint requests (POST /sync/checkpoint-request, GET /write-checkpoint2.json):
+            // the greatest id per (user, client) and the source position recorded with it; the id
+            // becomes the client's write_checkpoint once storage holds that position.
+            sql.execute("CREATE TABLE IF NOT EXISTS " + tables.checkpointRequests() + " ("
+                    + "user_id text NOT NULL, "
+                    + "client_id text NOT NULL, "
+                    + "request_id bigint NOT NULL, "
+                    + "lsn pg_lsn NOT NULL, "
+                    + "requested_at timestamptz NOT NULL DEFAULT now(), "
+                    + "touched_at timestamptz NOT NULL DEFAULT now(), "
+                    + "wait_reported boolean NOT NULL DEFAULT false, "
+                    + "PRIMARY KEY (user_id, client_id))");
+            // Unfulfilled requests are those past the stored position.
+            sql.execute("CREATE INDEX IF NOT EXISTS checkpoint_requests_lsn ON " + tables.checkpointRequests() + " (lsn)");
             connection.commit();
             LOG.debugf("Storage schema %s is ready", tables.schema());
         } catch (SQLException e) {

@@ -29,6 +29,10 @@ public record StorageTables(String schema) {
         return qualified("write_checkpoints");
     }
 
+    public String checkpointRequests() {
+        return qualified("checkpoint_requests");
+    }
+
     private String qualified(String table) {
         return schemaSql() + "." + table;
     }
