@@ -60,6 +60,8 @@ public final class StorageSchema {
                     + "op_id bigint NOT NULL, "
                     + "updated_at timestamptz NOT NULL DEFAULT now(), "
                     + "PRIMARY KEY (user_id, client_id))");
+            // Retention deletes by last touch.
+            sql.execute("CREATE INDEX IF NOT EXISTS write_checkpoints_updated_at ON " + tables.writeCheckpoints() + " (updated_at)");
             // Managed checkpoint requests (POST /sync/checkpoint-request, GET /write-checkpoint2.json):
             // the greatest id per (user, client) and the source position recorded with it; the id
             // becomes the client's write_checkpoint once storage holds that position.
@@ -72,8 +74,9 @@ public final class StorageSchema {
                     + "touched_at timestamptz NOT NULL DEFAULT now(), "
                     + "wait_reported boolean NOT NULL DEFAULT false, "
                     + "PRIMARY KEY (user_id, client_id))");
-            // Unfulfilled requests are those past the stored position.
+            // Unfulfilled requests are those past the stored position; retention deletes by last touch.
             sql.execute("CREATE INDEX IF NOT EXISTS checkpoint_requests_lsn ON " + tables.checkpointRequests() + " (lsn)");
+            sql.execute("CREATE INDEX IF NOT EXISTS checkpoint_requests_touched_at ON " + tables.checkpointRequests() + " (touched_at)");
             connection.commit();
             LOG.debugf("Storage schema %s is ready", tables.schema());
         } catch (SQLException e) {

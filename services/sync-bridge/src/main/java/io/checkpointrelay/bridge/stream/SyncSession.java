@@ -45,7 +45,8 @@ final class SyncSession {
     /** The last op id the client holds per bucket. */
     private final Map<String, Long> clientAfter;
     private Map<String, BucketState> sentStates;
-    private Long sentWriteCheckpoint;
+    /** Read by other threads too (waiting clients). */
+    private volatile Long sentWriteCheckpoint;
     private long sentCheckpoint = -1;
 
     /** @param executor runs the read-ahead of data pages */
@@ -58,6 +59,15 @@ final class SyncSession {
         this.buckets = List.copyOf(buckets);
         this.clientAfter = new HashMap<>(clientAfter);
         this.limits = limits;
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    /** The write checkpoint last sent to the client (null: none yet). */
+    Long sentWriteCheckpoint() {
+        return sentWriteCheckpoint;
     }
 
     /** The lines for the current checkpoint; none when nothing changed for this client. */
