@@ -35,7 +35,8 @@ public final class BucketReader {
     /**
      * Checkpoint, the request's buckets, their states and the write checkpoint of (user, client) in
      * one REPEATABLE READ transaction, so the bucket list is the one of the checkpoint (the parameter
-     * index is written with the ops) and checksums and counts are exactly those of its ops.
+     * index is written with the ops), checksums and counts are exactly those of its ops, and a managed
+     * request counts as fulfilled exactly when this checkpoint's stored position reached it.
      *
      * @param previous the buckets resolved for the previous checkpoint (null at first): reused
      *                 without reading the parameter index when the index has not changed since
@@ -74,14 +75,22 @@ public final class BucketReader {
                 }
                 Long writeCheckpoint = null;
                 if (clientId != null) {
-                    try (PreparedStatement select = connection.prepareStatement("SELECT checkpoint FROM " + tables.writeCheckpoints()
-                            + " WHERE user_id = ? AND client_id = ? AND op_id <= ?")) {
+                    // The greater of the replicated row's checkpoint (custom mode) and the managed
+                    // request whose recorded position storage has reached.
+                    try (PreparedStatement select = connection.prepareStatement("SELECT GREATEST("
+                            + "(SELECT checkpoint FROM " + tables.writeCheckpoints() + " WHERE user_id = ? AND client_id = ? AND op_id <= ?), "
+                            + "(SELECT r.request_id FROM " + tables.checkpointRequests() + " r JOIN " + tables.replicationState()
+                            + " s ON s.slot_name = ? AND r.lsn <= s.last_lsn WHERE r.user_id = ? AND r.client_id = ?))")) {
                         select.setString(1, userId);
                         select.setString(2, clientId);
                         select.setLong(3, lastOpId);
+                        select.setString(4, slot);
+                        select.setString(5, userId);
+                        select.setString(6, clientId);
                         try (ResultSet result = select.executeQuery()) {
                             if (result.next()) {
-                                writeCheckpoint = result.getLong(1);
+                                long value = result.getLong(1);
+                                writeCheckpoint = result.wasNull() ? null : value;
                             }
                         }
                     }

@@ -78,6 +78,23 @@ public final class StorageSchema {
             sql.execute("CREATE TABLE IF NOT EXISTS " + tables.parameterIndexState() + " ("
                     + "slot_name text PRIMARY KEY, "
                     + "last_change_op_id bigint NOT NULL)");
+            // Retention deletes by last touch.
+            sql.execute("CREATE INDEX IF NOT EXISTS write_checkpoints_updated_at ON " + tables.writeCheckpoints() + " (updated_at)");
+            // Managed checkpoint requests (POST /sync/checkpoint-request, GET /write-checkpoint2.json):
+            // the greatest id per (user, client) and the source position recorded with it; the id
+            // becomes the client's write_checkpoint once storage holds that position.
+            sql.execute("CREATE TABLE IF NOT EXISTS " + tables.checkpointRequests() + " ("
+                    + "user_id text NOT NULL, "
+                    + "client_id text NOT NULL, "
+                    + "request_id bigint NOT NULL, "
+                    + "lsn pg_lsn NOT NULL, "
+                    + "requested_at timestamptz NOT NULL DEFAULT now(), "
+                    + "touched_at timestamptz NOT NULL DEFAULT now(), "
+                    + "wait_reported boolean NOT NULL DEFAULT false, "
+                    + "PRIMARY KEY (user_id, client_id))");
+            // Unfulfilled requests are those past the stored position; retention deletes by last touch.
+            sql.execute("CREATE INDEX IF NOT EXISTS checkpoint_requests_lsn ON " + tables.checkpointRequests() + " (lsn)");
+            sql.execute("CREATE INDEX IF NOT EXISTS checkpoint_requests_touched_at ON " + tables.checkpointRequests() + " (touched_at)");
             connection.commit();
             LOG.debugf("Storage schema %s is ready", tables.schema());
         } catch (SQLException e) {

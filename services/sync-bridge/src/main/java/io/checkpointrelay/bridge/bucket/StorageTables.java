@@ -37,6 +37,10 @@ public record StorageTables(String schema) {
         return qualified("parameter_index_state");
     }
 
+    public String checkpointRequests() {
+        return qualified("checkpoint_requests");
+    }
+
     private String qualified(String table) {
         return schemaSql() + "." + table;
     }

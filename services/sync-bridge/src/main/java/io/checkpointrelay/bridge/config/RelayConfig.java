@@ -19,7 +19,7 @@ public interface RelayConfig {
     /** Where bucket operations are stored. */
     Storage storage();
 
-    /** The table the backend fulfils checkpoint requests in. */
+    /** Write checkpoints: the table the backend fulfils checkpoint requests in, retention, waiting clients. */
     Checkpoints checkpoints();
 
     /** The client stream. */
@@ -74,6 +74,18 @@ public interface RelayConfig {
          */
         @WithDefault("true")
         boolean initialSnapshot();
+
+        /**
+         * When nothing arrived from the source for this long, the bridge writes a heartbeat message
+         * into the WAL, stores the position it arrives at and reports it at once, so the slot stops
+         * holding WAL even when only unpublished tables (or nothing the bridge reads) change.
+         */
+        @WithDefault("30s")
+        Duration heartbeatInterval();
+
+        /** How often the slot's lag (WAL bytes PostgreSQL keeps for it) is measured for metrics and health. */
+        @WithDefault("10s")
+        Duration slotCheckInterval();
     }
 
     interface Storage {
@@ -89,6 +101,33 @@ public interface RelayConfig {
          */
         @WithDefault("checkpoints")
         String table();
+
+        /**
+         * How long a write checkpoint (a replicated checkpoints row, a checkpoint request or a
+         * legacy write checkpoint) is kept after it was last touched (row updated, request posted
+         * again). Expired ones are deleted; a client that comes back later requests a new one.
+         */
+        @WithDefault("1d")
+        Duration retention();
+
+        /** How often expired write checkpoints are deleted. */
+        @WithDefault("10m")
+        Duration cleanupInterval();
+
+        /** Most write checkpoints one cleanup statement deletes (each batch is its own short transaction). */
+        @WithDefault("1000")
+        int cleanupBatchSize();
+
+        /**
+         * A client waiting longer than this for a requested checkpoint is logged (once per request)
+         * and counted in the {@code relay.checkpoints.stuck} and {@code relay.checkpoints.waiting} metrics.
+         */
+        @WithDefault("10s")
+        Duration stuckAfter();
+
+        /** How often waiting clients are looked for (at least 1s: the scheduler runs nothing more often). */
+        @WithDefault("5s")
+        Duration stuckCheckInterval();
     }
 
     interface Stream {

@@ -67,7 +67,17 @@ public final class PgOutputDecoder {
                 }
                 yield new PgOutputMessage.Truncate(ids, (options & 1) != 0, (options & 2) != 0);
             }
-            case 'O', 'Y', 'M' -> new PgOutputMessage.Ignored(type);
+            case 'M' -> {
+                // Protocol version 1 has no transaction id here (only streamed transactions do).
+                boolean transactional = (buffer.get() & 1) != 0;
+                LogSequenceNumber lsn = lsn(buffer);
+                String prefix = string(buffer);
+                int length = buffer.getInt();
+                String content = new String(buffer.array(), buffer.arrayOffset() + buffer.position(), length, StandardCharsets.UTF_8);
+                buffer.position(buffer.position() + length);
+                yield new PgOutputMessage.LogicalMessage(transactional, lsn, prefix, content);
+            }
+            case 'O', 'Y' -> new PgOutputMessage.Ignored(type);
             default -> throw new IllegalStateException("Unknown pgoutput message type '" + type + "'");
         };
     }

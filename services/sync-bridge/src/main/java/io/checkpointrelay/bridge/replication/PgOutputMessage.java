@@ -42,7 +42,14 @@ public sealed interface PgOutputMessage {
     record Truncate(List<Integer> relationIds, boolean cascade, boolean restartIdentity) implements PgOutputMessage {
     }
 
-    /** Origin, Type, logical decoding Message: nothing to do for the bridge. */
+    /**
+     * A message written with {@code pg_logical_emit_message} (sent with the {@code messages}
+     * option); a transactional one arrives between its transaction's Begin and Commit.
+     */
+    record LogicalMessage(boolean transactional, LogSequenceNumber lsn, String prefix, String content) implements PgOutputMessage {
+    }
+
+    /** Origin, Type: nothing to do for the bridge. */
     record Ignored(char type) implements PgOutputMessage {
     }
 }

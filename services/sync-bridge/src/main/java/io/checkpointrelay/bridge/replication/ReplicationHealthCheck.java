@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
@@ -15,18 +16,22 @@ import org.eclipse.microprofile.health.Readiness;
 public class ReplicationHealthCheck implements HealthCheck {
 
     private final ReplicationStatus status;
+    private final SlotLag slotLag;
 
-    public ReplicationHealthCheck(ReplicationStatus status) {
+    public ReplicationHealthCheck(ReplicationStatus status, SlotLag slotLag) {
         this.status = status;
+        this.slotLag = slotLag;
     }
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("replication")
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("replication")
                 .status(status.state() == ReplicationStatus.State.REPLICATING && status.storageReady())
                 .withData("state", status.state().name())
                 .withData("storage_ready", status.storageReady())
-                .withData("detail", status.detail())
-                .build();
+                .withData("detail", status.detail());
+        // WAL the source keeps for the slot (absent until measured, or when the slot is missing).
+        slotLag.bytes().ifPresent(bytes -> response.withData("slot_lag_bytes", bytes));
+        return response.build();
     }
 }

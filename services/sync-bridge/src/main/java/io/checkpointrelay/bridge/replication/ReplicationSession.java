@@ -34,7 +34,9 @@ import io.quarkus.agroal.DataSource;
  * One connection's worth of replication: prepare storage, publication and slot (with an initial
  * snapshot when the slot is new), then stream. Whole source transactions are stored, several per
  * storage transaction when they are already waiting; the slot is acknowledged only after storage
- * committed. Returns when {@code running} turns false; throws on any failure (the caller retries).
+ * committed. While idle it acknowledges the source's keepalive positions and writes heartbeats
+ * ({@link ReplicationHeartbeat}), so the slot never holds WAL it does not need. Returns when
+ * {@code running} turns false; throws on any failure (the caller retries).
  * Holds no state between runs, so one instance serves every attempt.
  */
 @Singleton
@@ -148,6 +150,8 @@ class ReplicationSession {
                 .withSlotName(config.slot())
                 .withSlotOption("proto_version", "1")
                 .withSlotOption("publication_names", SourceTable.quote(config.publication()))
+                // The bridge's own messages (checkpoint requests, heartbeats): see RelayMessages.
+                .withSlotOption("messages", true)
                 .withStartPosition(position.lsn())
                 .withStatusInterval((int) config.statusInterval().toMillis(), TimeUnit.MILLISECONDS)
                 // Acknowledgements are the bridge's alone: after storage commits, and when idle.
@@ -157,6 +161,7 @@ class ReplicationSession {
         LOG.infof("Replicating slot %s from %s (checkpoint %d)", config.slot(), position.lsn().asString(), position.lastOpId());
 
         TransactionAssembler assembler = new TransactionAssembler(rules, checkpointsTable);
+        ReplicationHeartbeat heartbeat = new ReplicationHeartbeat(dataSource, config.heartbeatInterval());
         List<CommittedTransaction> pending = new ArrayList<>();
         int pendingChanges = 0;
         long pendingSince = 0;
@@ -177,10 +182,12 @@ class ReplicationSession {
                     if (!assembler.inTransaction()) {
                         metrics.caughtUp();
                         acknowledged = acknowledgeIdle(stream, acknowledged);
+                        heartbeat.beatIfIdle();
                     }
                     Thread.sleep(IDLE_POLL_MILLIS);
                     continue;
                 }
+                heartbeat.received();
                 CommittedTransaction transaction = assembler.accept(PgOutputDecoder.decode(buffer));
                 if (transaction == null) {
                     continue;
@@ -259,6 +266,10 @@ class ReplicationSession {
         // Durable in storage: only now may PostgreSQL forget these transactions.
         stream.setAppliedLSN(end);
         stream.setFlushedLSN(end);
+        if (transactions.stream().anyMatch(CommittedTransaction::heartbeat)) {
+            // A heartbeat exists to release WAL: report now rather than at the next status interval.
+            stream.forceUpdateStatus();
+        }
         notifier.publish(checkpoint);
         metrics.stored(ops, count, last.commitTime());
         LOG.debugf("Stored %d transactions (%d ops) up to %s, checkpoint %d", count, ops, end.asString(), checkpoint);

@@ -15,8 +15,9 @@ import io.checkpointrelay.bridge.rules.SyncRules;
 
 /**
  * Buffers the messages of one source transaction from Begin to Commit and turns them into a
- * {@link ChangeSet}: changes of synced tables, and write checkpoints from the checkpoints table.
- * Other tables of the publication are ignored. One assembler per replication session.
+ * {@link ChangeSet}: changes of synced tables, write checkpoints from the checkpoints table, and
+ * the bridge's own messages ({@link RelayMessages}). Other tables of the publication are ignored.
+ * One assembler per replication session.
  */
 final class TransactionAssembler {
 
@@ -27,6 +28,8 @@ final class TransactionAssembler {
     private boolean inTransaction;
     private List<RowChange> changes = new ArrayList<>();
     private List<WriteCheckpoint> writeCheckpoints = new ArrayList<>();
+    private boolean requestsCheckpoint;
+    private boolean heartbeat;
 
     TransactionAssembler(SyncRules rules, CheckpointsTable checkpointsTable) {
         this.rules = rules;
@@ -43,15 +46,13 @@ final class TransactionAssembler {
         switch (message) {
             case PgOutputMessage.Begin begin -> {
                 inTransaction = true;
-                changes = new ArrayList<>();
-                writeCheckpoints = new ArrayList<>();
+                reset();
             }
             case PgOutputMessage.Commit commit -> {
                 inTransaction = false;
-                CommittedTransaction committed = new CommittedTransaction(new ChangeSet(changes, writeCheckpoints),
-                        commit.endLsn(), commit.commitTime());
-                changes = new ArrayList<>();
-                writeCheckpoints = new ArrayList<>();
+                CommittedTransaction committed = new CommittedTransaction(new ChangeSet(changes, writeCheckpoints, requestsCheckpoint),
+                        commit.endLsn(), commit.commitTime(), heartbeat);
+                reset();
                 return committed;
             }
             case PgOutputMessage.Relation relation -> relations.put(relation.id(), RelationInfo.of(relation));
@@ -71,11 +72,25 @@ final class TransactionAssembler {
                     }
                 }
             }
+            case PgOutputMessage.LogicalMessage logical -> {
+                // Only the bridge's own, transactional messages mean something here.
+                if (inTransaction && RelayMessages.PREFIX.equals(logical.prefix())) {
+                    requestsCheckpoint |= RelayMessages.CHECKPOINT_REQUEST.equals(logical.content());
+                    heartbeat |= RelayMessages.HEARTBEAT.equals(logical.content());
+                }
+            }
             case PgOutputMessage.Ignored ignored -> {
-                // Origin, Type and Message carry nothing the bridge needs.
+                // Origin and Type carry nothing the bridge needs.
             }
         }
         return null;
+    }
+
+    private void reset() {
+        changes = new ArrayList<>();
+        writeCheckpoints = new ArrayList<>();
+        requestsCheckpoint = false;
+        heartbeat = false;
     }
 
     private void upsert(RelationInfo relation, TupleData oldTuple, TupleData newTuple, boolean inserted) {

@@ -47,7 +47,8 @@ final class SyncSession {
     /** The last op id the client holds per bucket. */
     private final Map<String, Long> clientAfter;
     private Map<String, BucketState> sentStates;
-    private Long sentWriteCheckpoint;
+    /** Read by other threads too (waiting clients). */
+    private volatile Long sentWriteCheckpoint;
     private long sentCheckpoint = -1;
 
     /** The buckets as of the last checkpoint read; looked up again only when the parameter index changed. */
@@ -67,6 +68,15 @@ final class SyncSession {
         this.buckets = buckets;
         this.clientAfter = new HashMap<>(clientAfter);
         this.limits = limits;
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    /** The write checkpoint last sent to the client (null: none yet). */
+    Long sentWriteCheckpoint() {
+        return sentWriteCheckpoint;
     }
 
     /** The lines for the current checkpoint; none when nothing changed for this client. */

@@ -87,7 +87,7 @@ public class SyncStreamResource {
      * Until storage holds its initial snapshot a checkpoint would be empty (op id 0) and make the
      * client delete its local data: answer 503 so it retries instead.
      */
-    static void requireStorageReady(ReplicationStatus replication) {
+    public static void requireStorageReady(ReplicationStatus replication) {
         if (!replication.storageReady()) {
             String message = "Sync storage does not hold its initial snapshot yet; try again shortly";
             throw new WebApplicationException(message,

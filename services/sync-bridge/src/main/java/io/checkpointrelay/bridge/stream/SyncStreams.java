@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.checkpointrelay.bridge.checkpoint.CheckpointNotifier;
+import io.checkpointrelay.bridge.checkpoint.ConnectedClients;
 import io.checkpointrelay.bridge.config.RelayConfig;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -25,11 +26,13 @@ public class SyncStreams {
 
     private final CheckpointNotifier notifier;
     private final StreamMetrics metrics;
+    private final ConnectedClients clients;
     private final Duration keepaliveInterval;
 
-    public SyncStreams(CheckpointNotifier notifier, StreamMetrics metrics, RelayConfig config) {
+    public SyncStreams(CheckpointNotifier notifier, StreamMetrics metrics, ConnectedClients clients, RelayConfig config) {
         this.notifier = notifier;
         this.metrics = metrics;
+        this.clients = clients;
         this.keepaliveInterval = config.stream().keepaliveInterval();
     }
 
@@ -52,7 +55,8 @@ public class SyncStreams {
         Multi<byte[]> untilExpiry = Multi.createBy().merging().streams(sync, keepalives, expiry)
                 .select().first(line -> line != expired);
 
-        return Multi.createBy().concatenating().streams(untilExpiry, Multi.createFrom().item(expired))
+        Multi<byte[]> all = Multi.createBy().concatenating().streams(untilExpiry, Multi.createFrom().item(expired));
+        return clients.track(all, userId, session.clientId(), session::sentWriteCheckpoint)
                 .onSubscription().invoke(metrics::opened)
                 .onTermination().invoke(metrics::closed)
                 .onFailure().invoke(e -> LOG.warnf("Sync stream of %s failed: %s", userId, e.toString()));

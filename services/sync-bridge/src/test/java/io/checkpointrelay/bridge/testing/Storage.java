@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -81,6 +83,26 @@ public final class Storage {
     public String text(String sql) {
         List<String> values = query(sql, null, result -> result.getString(1));
         return values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The first row of a query with parameters, column label to value (empty when there is none). */
+    public Map<String, Object> row(String sql, Object... parameters) {
+        try (Connection connection = db.getConnection(); PreparedStatement select = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                select.setObject(i + 1, parameters[i]);
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            try (ResultSet result = select.executeQuery()) {
+                if (result.next()) {
+                    for (int i = 1; i <= result.getMetaData().getColumnCount(); i++) {
+                        row.put(result.getMetaData().getColumnLabel(i), result.getObject(i));
+                    }
+                }
+            }
+            return row;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private interface Mapper<T> {
