@@ -41,6 +41,7 @@ final class SyncSession {
     private final String clientId;
     private final List<BucketRef> buckets;
     private final Limits limits;
+    private final SyncLines lines;
 
     /** The last op id the client holds per bucket. */
     private final Map<String, Long> clientAfter;
@@ -48,9 +49,12 @@ final class SyncSession {
     private Long sentWriteCheckpoint;
     private long sentCheckpoint = -1;
 
-    /** @param executor runs the read-ahead of data pages */
+    /**
+     * @param executor runs the read-ahead of data pages
+     * @param lines    writes the lines in the stream's format
+     */
     SyncSession(BucketReader reader, Executor executor, String userId, String clientId, List<BucketRef> buckets,
-            Map<String, Long> clientAfter, Limits limits) {
+            Map<String, Long> clientAfter, Limits limits, SyncLines lines) {
         this.reader = reader;
         this.executor = executor;
         this.userId = userId;
@@ -58,6 +62,7 @@ final class SyncSession {
         this.buckets = List.copyOf(buckets);
         this.clientAfter = new HashMap<>(clientAfter);
         this.limits = limits;
+        this.lines = lines;
     }
 
     /** The lines for the current checkpoint; none when nothing changed for this client. */
@@ -141,8 +146,8 @@ final class SyncSession {
             sentStates = states;
             sentWriteCheckpoint = writeCheckpoint;
             // The client replaces its write checkpoint with the diff's, so a diff always repeats it.
-            plan.add(new Line(first ? SyncLines.checkpoint(checkpoint, writeCheckpoint, all)
-                    : SyncLines.checkpointDiff(checkpoint, writeCheckpoint, updated, removed)));
+            plan.add(new Line(first ? lines.checkpoint(checkpoint, writeCheckpoint, all)
+                    : lines.checkpointDiff(checkpoint, writeCheckpoint, updated, removed)));
 
             // Higher priority (lower number) first; each group but the last ends with a partial checkpoint.
             TreeMap<Integer, List<BucketLine>> byPriority = new TreeMap<>();
@@ -155,10 +160,10 @@ final class SyncSession {
                     }
                 }
                 if (!group.getKey().equals(byPriority.lastKey())) {
-                    plan.add(new Line(SyncLines.partialCheckpointComplete(checkpoint, group.getKey())));
+                    plan.add(new Line(lines.partialCheckpointComplete(checkpoint, group.getKey())));
                 }
             }
-            plan.add(new Line(SyncLines.checkpointComplete(checkpoint)));
+            plan.add(new Line(lines.checkpointComplete(checkpoint)));
             return plan;
         }
 
@@ -192,7 +197,7 @@ final class SyncSession {
             if (hasMore) {
                 prefetch(download, nextAfter);
             }
-            return new Page(SyncLines.data(download.bucket(), after, nextAfter, hasMore, sent), hasMore);
+            return new Page(lines.data(download.bucket(), after, nextAfter, hasMore, sent), hasMore);
         }
 
         /** Reads the next page while this one is written to the client. */

@@ -68,7 +68,8 @@ class SyncSessionTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> storage.state(todos) != null && storage.state(todos).count() == 5);
 
         SyncSession session = new SyncSession(reader, ForkJoinPool.commonPool(), user, "ivy-device",
-                List.of(new BucketRef(todos, 3), new BucketRef(lists, 0)), Map.of(), new SyncSession.Limits(2, 1_000_000));
+                List.of(new BucketRef(todos, 3), new BucketRef(lists, 0)), Map.of(), new SyncSession.Limits(2, 1_000_000),
+                StreamFormat.NDJSON.lines());
         List<JsonNode> lines = lines(session.nextRun());
 
         assertThat(lines).extracting(SyncSessionTest::kind).containsExactly("checkpoint", "data:" + lists,

@@ -70,8 +70,8 @@ class SyncStreamTest {
         try (StreamClient client1 = open(alice, "client-1"); StreamClient client2 = open(alice, "client-2");
                 StreamClient bobStream = open(bob, "bob-client")) {
             assertThat(client1.response().statusCode()).isEqualTo(200);
-            assertThat(client1.response().headers().firstValue("Content-Type")).hasValueSatisfying(
-                    type -> assertThat(type).startsWith("application/x-ndjson"));
+            assertThat(client1.response().headers().firstValue("Content-Type")).as("stock clients prefer BSON")
+                    .hasValue("application/vnd.powersync.bson-stream");
             assertThat(client1.response().headers().firstValue("X-Accel-Buffering")).hasValue("no");
 
             SyncedClient synced1 = new SyncedClient();
