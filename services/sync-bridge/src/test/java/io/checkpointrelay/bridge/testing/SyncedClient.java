@@ -79,6 +79,24 @@ public final class SyncedClient {
                 .as("checksum of %s", bucket).isEqualTo(expected));
     }
 
+    /** Buckets whose received ops do not add up to the checkpoint's checksum. */
+    public List<String> mismatchedBuckets() {
+        return expectedChecksums.entrySet().stream()
+                .filter(bucket -> (int) (long) receivedSums.getOrDefault(bucket.getKey(), 0L) != bucket.getValue())
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /**
+     * What the stock client does after a checksum mismatch: deletes the bucket's data and asks for
+     * it again from the start ({@code after: "0"}) on its next connection.
+     */
+    public void dropBucket(String bucket) {
+        receivedSums.remove(bucket);
+        objects.remove(bucket);
+        positions.put(bucket, 0L);
+    }
+
     public Map<String, Integer> buckets() {
         return expectedChecksums;
     }
