@@ -204,6 +204,7 @@ class SyncStreamTest {
         assertThat(synced.mismatchedBuckets()).containsExactly(finnTodos);
         assertThat(synced.objects(finnTodos)).hasSize(2);
         synced.dropBucket(finnTodos);
+        assertThat(synced.reconnectBody("finn-device")).doesNotContain("user_todos").contains("user_lists");
 
         try (StreamClient stream = StreamClient.open(streamUri, TOKENS.issue(finn, Duration.ofMinutes(5)),
                 synced.reconnectBody("finn-device"))) {
@@ -215,6 +216,17 @@ class SyncStreamTest {
             synced.assertChecksumsMatch();
             assertThat(synced.objects(finnTodos)).hasSize(3);
             assertThat(synced.objects(finnLists)).containsOnlyKeys("lists/" + list);
+        }
+
+        // Listing the dropped bucket with after "0", rather than leaving it out, asks for the same.
+        synced.dropBucket(finnTodos);
+        String fromZero = synced.reconnectBody("finn-device")
+                .replace("\"buckets\":[", "\"buckets\":[{\"name\":\"user_todos[\\\"" + finn + "\\\"]\",\"after\":\"0\"},");
+        try (StreamClient stream = StreamClient.open(streamUri, TOKENS.issue(finn, Duration.ofMinutes(5)), fromZero)) {
+            List<JsonNode> data = stream.untilCheckpointComplete().stream().filter(line -> line.has("data")).toList();
+            assertThat(data).allSatisfy(line -> assertThat(line.at("/data/bucket").textValue()).isEqualTo(finnTodos));
+            assertThat(data.get(0).at("/data/after").textValue()).isEqualTo("0");
+            assertThat(data.stream().mapToInt(line -> line.at("/data/data").size()).sum()).isEqualTo(3);
         }
     }
 

@@ -88,13 +88,14 @@ public final class SyncedClient {
     }
 
     /**
-     * What the stock client does after a checksum mismatch: deletes the bucket's data and asks for
-     * it again from the start ({@code after: "0"}) on its next connection.
+     * What the stock client does after a checksum mismatch: deletes the bucket's data and, on its
+     * next connection, leaves the bucket out of its list (so it gets it again from the start; an
+     * {@code after} of "0" means the same).
      */
     public void dropBucket(String bucket) {
         receivedSums.remove(bucket);
         objects.remove(bucket);
-        positions.put(bucket, 0L);
+        positions.remove(bucket);
     }
 
     public Map<String, Integer> buckets() {
