@@ -32,8 +32,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class SyncStreamClient implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** What stock clients send; this client then insists on an NDJSON answer. */
-    private static final String ACCEPT = "application/vnd.powersync.bson-stream;q=0.9,application/x-ndjson;q=0.8";
+    /** This client reads NDJSON only (stock clients prefer BSON, which the bridge then sends). */
+    private static final String ACCEPT = "application/x-ndjson";
     private static final int RECENT_LINES = 10;
 
     private final URI streamUri;

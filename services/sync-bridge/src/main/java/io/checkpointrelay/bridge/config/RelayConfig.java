@@ -144,6 +144,14 @@ public interface RelayConfig {
         int maxLineChars();
 
         /**
+         * Compress streams for clients that accept gzip or deflate ({@code Accept-Encoding}). Each
+         * line is flushed through the compressor, so no line waits for the next. Turn it off when
+         * clients are on the same host, or a proxy in front compresses.
+         */
+        @WithDefault("true")
+        boolean compress();
+
+        /**
          * How often a bridge that is not replicating itself (another instance holds the slot) looks
          * for new checkpoints in storage for its streams.
          */

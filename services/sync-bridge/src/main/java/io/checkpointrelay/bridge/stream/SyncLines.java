@@ -1,24 +1,18 @@
 package io.checkpointrelay.bridge.stream;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.List;
-
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import java.util.function.IntFunction;
 
 import io.checkpointrelay.bridge.bucket.BucketOp;
 import io.checkpointrelay.bridge.bucket.BucketState;
 import io.checkpointrelay.bridge.bucket.Checksums;
-import io.checkpointrelay.bridge.rules.JsonValues;
 
 /**
  * The lines of the sync stream, as the stock client parses them: op ids, positions and write
  * checkpoints are decimal strings; bucket checksums signed 32-bit numbers, op checksums unsigned;
- * op data a JSON string (null for REMOVE, MOVE and CLEAR).
+ * op data a JSON string (null for REMOVE, MOVE and CLEAR). Each line is written once for both
+ * framings ({@link LineWriter}) and returned complete with its framing, so the stream writes it as it is.
  */
 final class SyncLines {
 
@@ -26,120 +20,127 @@ final class SyncLines {
     record BucketLine(BucketState state, int priority) {
     }
 
-    private SyncLines() {
+    /** Bytes a data line takes per op besides the op's data: a first guess of its size. */
+    private static final int OP_OVERHEAD = 160;
+
+    private final IntFunction<LineWriter> writers;
+
+    /** @param writers a writer for one line, given a guess of its size in bytes */
+    SyncLines(IntFunction<LineWriter> writers) {
+        this.writers = writers;
     }
 
-    static byte[] checkpoint(long lastOpId, Long writeCheckpoint, Collection<BucketLine> buckets) {
-        return write(json -> {
-            json.writeObjectFieldStart("checkpoint");
-            json.writeStringField("last_op_id", Long.toString(lastOpId));
+    byte[] checkpoint(long lastOpId, Long writeCheckpoint, Collection<BucketLine> buckets) {
+        return write(256 + buckets.size() * 96, line -> {
+            line.startObject("checkpoint");
+            line.string("last_op_id", Long.toString(lastOpId));
             if (writeCheckpoint != null) {
-                json.writeStringField("write_checkpoint", Long.toString(writeCheckpoint));
+                line.string("write_checkpoint", Long.toString(writeCheckpoint));
             }
-            json.writeArrayFieldStart("buckets");
+            line.startArray("buckets");
             for (BucketLine bucket : buckets) {
-                bucket(json, bucket);
+                bucket(line, bucket);
             }
-            json.writeEndArray();
-            json.writeEndObject();
+            line.endArray();
+            line.endObject();
         });
     }
 
-    static byte[] checkpointDiff(long lastOpId, Long writeCheckpoint, Collection<BucketLine> updated, Collection<String> removed) {
-        return write(json -> {
-            json.writeObjectFieldStart("checkpoint_diff");
-            json.writeStringField("last_op_id", Long.toString(lastOpId));
+    byte[] checkpointDiff(long lastOpId, Long writeCheckpoint, Collection<BucketLine> updated, Collection<String> removed) {
+        return write(256 + (updated.size() + removed.size()) * 96, line -> {
+            line.startObject("checkpoint_diff");
+            line.string("last_op_id", Long.toString(lastOpId));
             if (writeCheckpoint != null) {
-                json.writeStringField("write_checkpoint", Long.toString(writeCheckpoint));
+                line.string("write_checkpoint", Long.toString(writeCheckpoint));
             }
-            json.writeArrayFieldStart("updated_buckets");
+            line.startArray("updated_buckets");
             for (BucketLine bucket : updated) {
-                bucket(json, bucket);
+                bucket(line, bucket);
             }
-            json.writeEndArray();
-            json.writeArrayFieldStart("removed_buckets");
+            line.endArray();
+            line.startArray("removed_buckets");
             for (String name : removed) {
-                json.writeString(name);
+                line.string(name);
             }
-            json.writeEndArray();
-            json.writeEndObject();
+            line.endArray();
+            line.endObject();
         });
     }
 
-    private static void bucket(JsonGenerator json, BucketLine bucket) throws IOException {
-        json.writeStartObject();
-        json.writeStringField("bucket", bucket.state().bucket());
-        json.writeNumberField("checksum", Checksums.toSigned(bucket.state().checksum()));
-        json.writeNumberField("count", bucket.state().count());
-        json.writeNumberField("priority", bucket.priority());
-        json.writeEndObject();
+    private static void bucket(LineWriter line, BucketLine bucket) {
+        line.startObject();
+        line.string("bucket", bucket.state().bucket());
+        line.int32("checksum", Checksums.toSigned(bucket.state().checksum()));
+        line.int64("count", bucket.state().count());
+        line.int32("priority", bucket.priority());
+        line.endObject();
     }
 
-    static byte[] data(String bucket, long after, long nextAfter, boolean hasMore, List<BucketOp> ops) {
-        return write(json -> {
-            json.writeObjectFieldStart("data");
-            json.writeStringField("bucket", bucket);
-            json.writeStringField("after", Long.toString(after));
-            json.writeStringField("next_after", Long.toString(nextAfter));
-            json.writeBooleanField("has_more", hasMore);
-            json.writeArrayFieldStart("data");
+    /** The data line is on the hot path of an initial download: one pass, sized up front. */
+    byte[] data(String bucket, long after, long nextAfter, boolean hasMore, List<BucketOp> ops) {
+        int size = 256;
+        for (BucketOp op : ops) {
+            size += OP_OVERHEAD + (op.objectId() == null ? 0 : op.objectId().length())
+                    + (op.data() == null ? 0 : op.data().length());
+        }
+        return write(size, line -> {
+            line.startObject("data");
+            line.string("bucket", bucket);
+            line.string("after", Long.toString(after));
+            line.string("next_after", Long.toString(nextAfter));
+            line.bool("has_more", hasMore);
+            line.startArray("data");
             for (BucketOp op : ops) {
-                json.writeStartObject();
-                json.writeStringField("op_id", Long.toString(op.opId()));
-                json.writeStringField("op", op.op().name());
+                line.startObject();
+                line.string("op_id", Long.toString(op.opId()));
+                line.string("op", op.op().name());
                 // MOVE and CLEAR name no object: like the reference service, only id, op and checksum.
                 if (op.op().namesObject()) {
-                    json.writeStringField("object_type", op.objectType());
-                    json.writeStringField("object_id", op.objectId());
+                    line.string("object_type", op.objectType());
+                    line.string("object_id", op.objectId());
                 }
-                json.writeStringField("data", op.data());
-                json.writeNumberField("checksum", op.checksum());
+                line.string("data", op.data());
+                line.int64("checksum", op.checksum());
                 if (op.op().namesObject()) {
-                    json.writeNullField("subkey");
+                    line.nullValue("subkey");
                 }
-                json.writeEndObject();
+                line.endObject();
             }
-            json.writeEndArray();
-            json.writeEndObject();
+            line.endArray();
+            line.endObject();
         });
     }
 
-    static byte[] partialCheckpointComplete(long lastOpId, int priority) {
-        return write(json -> {
-            json.writeObjectFieldStart("partial_checkpoint_complete");
-            json.writeStringField("last_op_id", Long.toString(lastOpId));
-            json.writeNumberField("priority", priority);
-            json.writeEndObject();
+    byte[] partialCheckpointComplete(long lastOpId, int priority) {
+        return write(128, line -> {
+            line.startObject("partial_checkpoint_complete");
+            line.string("last_op_id", Long.toString(lastOpId));
+            line.int32("priority", priority);
+            line.endObject();
         });
     }
 
-    static byte[] checkpointComplete(long lastOpId) {
-        return write(json -> {
-            json.writeObjectFieldStart("checkpoint_complete");
-            json.writeStringField("last_op_id", Long.toString(lastOpId));
-            json.writeEndObject();
+    byte[] checkpointComplete(long lastOpId) {
+        return write(128, line -> {
+            line.startObject("checkpoint_complete");
+            line.string("last_op_id", Long.toString(lastOpId));
+            line.endObject();
         });
     }
 
-    static byte[] tokenExpiresIn(long seconds) {
-        return ("{\"token_expires_in\":" + Math.max(0, seconds) + "}").getBytes(StandardCharsets.UTF_8);
+    byte[] tokenExpiresIn(long seconds) {
+        return write(64, line -> line.int32("token_expires_in", (int) Math.clamp(seconds, 0, Integer.MAX_VALUE)));
     }
 
     private interface Body {
-        void write(JsonGenerator json) throws IOException;
+        void write(LineWriter line);
     }
 
-    /** A line as UTF-8 bytes, written straight to bytes: data lines are large. */
-    private static byte[] write(Body body) {
-        try (ByteArrayBuilder out = new ByteArrayBuilder(512);
-                JsonGenerator json = JsonValues.factory().createGenerator(out, JsonEncoding.UTF8)) {
-            json.writeStartObject();
-            body.write(json);
-            json.writeEndObject();
-            json.flush();
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private byte[] write(int sizeHint, Body body) {
+        LineWriter line = writers.apply(sizeHint);
+        line.startObject();
+        body.write(line);
+        line.endObject();
+        return line.toLine();
     }
 }

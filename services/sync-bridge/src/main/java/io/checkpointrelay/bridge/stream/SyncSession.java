@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 
 import io.checkpointrelay.bridge.bucket.BucketOp;
 import io.checkpointrelay.bridge.bucket.BucketReader;
@@ -27,9 +28,10 @@ import io.checkpointrelay.bridge.stream.SyncLines.BucketLine;
  * The state of one client's stream: what it has been told (checkpoint, bucket states, write
  * checkpoint) and how far it holds each bucket. Each wake-up becomes a {@link Run} that produces
  * the lines for the latest checkpoint one at a time, reading data pages only when the client is
- * ready for them. Runs are used one after another, never concurrently, so a stream holds at most
- * one pooled connection at a time, each only for one query: the read-ahead of a page is awaited
- * before the next read.
+ * ready for them. A newer checkpoint interrupts a long download: the run then sends its diff and
+ * continues towards it from where the client is. Runs are used one after another, never
+ * concurrently, so a stream holds at most one pooled connection at a time, each only for one query:
+ * the read-ahead of a page is awaited before the next read.
  */
 final class SyncSession {
 
@@ -43,6 +45,8 @@ final class SyncSession {
     private final String clientId;
     private final RequestBuckets buckets;
     private final Limits limits;
+    private final SyncLines lines;
+    private final LongSupplier latestCheckpoint;
 
     /** The last op id the client holds per bucket. */
     private final Map<String, Long> clientAfter;
@@ -55,12 +59,14 @@ final class SyncSession {
     private ResolvedBuckets resolved;
 
     /**
-     * @param executor runs the read-ahead of data pages
-     * @param buckets  the request's buckets; those found through the parameter index may change
-     *                 from one checkpoint to the next
+     * @param executor         runs the read-ahead of data pages
+     * @param buckets          the request's buckets; those found through the parameter index may
+     *                         change from one checkpoint to the next
+     * @param lines            writes the lines in the stream's format
+     * @param latestCheckpoint the latest checkpoint announced (a cheap read): a newer one interrupts downloads
      */
     SyncSession(BucketReader reader, Executor executor, String userId, String clientId, RequestBuckets buckets,
-            Map<String, Long> clientAfter, Limits limits) {
+            Map<String, Long> clientAfter, Limits limits, SyncLines lines, LongSupplier latestCheckpoint) {
         this.reader = reader;
         this.executor = executor;
         this.userId = userId;
@@ -68,6 +74,8 @@ final class SyncSession {
         this.buckets = buckets;
         this.clientAfter = new HashMap<>(clientAfter);
         this.limits = limits;
+        this.lines = lines;
+        this.latestCheckpoint = latestCheckpoint;
     }
 
     String clientId() {
@@ -103,18 +111,22 @@ final class SyncSession {
         private record Page(byte[] line, boolean hasMore) {
         }
 
-        private record Prefetch(String bucket, long after, CompletableFuture<List<BucketOp>> ops) {
+        private record Prefetch(String bucket, long after, long upTo, CompletableFuture<List<BucketOp>> ops) {
         }
 
         private Deque<Step> steps;
         private Prefetch prefetch;
         /** Compaction moved ops sent in this run past its checkpoint: a later checkpoint must complete instead. */
         private boolean invalidated;
+        /** Data lines sent since the last checkpoint line. */
+        private int pagesSinceCheckpoint;
 
         /** The next line, or null when this checkpoint is complete. Blocking (reads storage). */
         synchronized byte[] next() throws SQLException {
             if (steps == null) {
                 steps = plan();
+            } else if (steps.peek() instanceof Download && newerCheckpointAnnounced()) {
+                interrupt();
             }
             while (!steps.isEmpty()) {
                 Step step = steps.peek();
@@ -135,10 +147,34 @@ final class SyncSession {
                     steps.poll();
                 }
                 if (page != null) {
+                    pagesSinceCheckpoint++;
                     return page.line();
                 }
             }
             return null;
+        }
+
+        /**
+         * Whether a checkpoint newer than the one downloaded was announced. Only after at least one
+         * data line since the last checkpoint line, so a download progresses however often
+         * checkpoints come.
+         */
+        private boolean newerCheckpointAnnounced() {
+            return pagesSinceCheckpoint > 0 && latestCheckpoint.getAsLong() > sentCheckpoint;
+        }
+
+        /**
+         * Replaces the rest of this download by the newer checkpoint's lines: its diff (no
+         * checkpoint_complete for the older one), then the ops from where the client is up to the
+         * newer checkpoint. When the newer checkpoint changes nothing for this client, the download
+         * goes on as it was.
+         */
+        private void interrupt() throws SQLException {
+            awaitPrefetch(); // read up to the older checkpoint; also keeps to one connection at a time
+            Deque<Step> newer = plan();
+            if (!newer.isEmpty()) {
+                steps = newer;
+            }
         }
 
         private Deque<Step> plan() throws SQLException {
@@ -175,9 +211,10 @@ final class SyncSession {
             }
             sentStates = states;
             sentWriteCheckpoint = writeCheckpoint;
+            pagesSinceCheckpoint = 0;
             // The client replaces its write checkpoint with the diff's, so a diff always repeats it.
-            plan.add(new Line(first ? SyncLines.checkpoint(checkpoint, writeCheckpoint, all)
-                    : SyncLines.checkpointDiff(checkpoint, writeCheckpoint, updated, removed)));
+            plan.add(new Line(first ? lines.checkpoint(checkpoint, writeCheckpoint, all)
+                    : lines.checkpointDiff(checkpoint, writeCheckpoint, updated, removed)));
 
             // Higher priority (lower number) first; each group but the last ends with a partial checkpoint.
             TreeMap<Integer, List<BucketLine>> byPriority = new TreeMap<>();
@@ -190,10 +227,10 @@ final class SyncSession {
                     }
                 }
                 if (!group.getKey().equals(byPriority.lastKey())) {
-                    plan.add(new Complete(SyncLines.partialCheckpointComplete(checkpoint, group.getKey())));
+                    plan.add(new Complete(lines.partialCheckpointComplete(checkpoint, group.getKey())));
                 }
             }
-            plan.add(new Complete(SyncLines.checkpointComplete(checkpoint)));
+            plan.add(new Complete(lines.checkpointComplete(checkpoint)));
             return plan;
         }
 
@@ -205,7 +242,7 @@ final class SyncSession {
             }
             // Positions are the last op id sent (next_after), as the client reports them on reconnect.
             // One op more than a line holds tells whether more follow.
-            List<BucketOp> ops = prefetched(download.bucket(), after);
+            List<BucketOp> ops = prefetched(download, after);
             if (ops == null) {
                 ops = reader.ops(download.bucket(), after, download.upTo(), limits.maxOpsPerLine() + 1);
             }
@@ -228,13 +265,13 @@ final class SyncSession {
             if (hasMore) {
                 prefetch(download, nextAfter);
             }
-            return new Page(SyncLines.data(download.bucket(), after, nextAfter, hasMore, sent), hasMore);
+            return new Page(lines.data(download.bucket(), after, nextAfter, hasMore, sent), hasMore);
         }
 
         /** Reads the next page while this one is written to the client. */
         private void prefetch(Download download, long after) {
             int limit = limits.maxOpsPerLine() + 1;
-            prefetch = new Prefetch(download.bucket(), after, CompletableFuture.supplyAsync(() -> {
+            prefetch = new Prefetch(download.bucket(), after, download.upTo(), CompletableFuture.supplyAsync(() -> {
                 try {
                     return reader.ops(download.bucket(), after, download.upTo(), limit);
                 } catch (SQLException e) {
@@ -243,24 +280,30 @@ final class SyncSession {
             }, executor));
         }
 
-        /** The prefetched page for this position, or null. */
-        private List<BucketOp> prefetched(String bucket, long after) throws SQLException {
+        /** The prefetched page for this position and checkpoint, or null. */
+        private List<BucketOp> prefetched(Download download, long after) throws SQLException {
+            Prefetch next = prefetch;
+            List<BucketOp> ops = awaitPrefetch();
+            boolean usable = ops != null && next.bucket().equals(download.bucket()) && next.after() == after
+                    && next.upTo() == download.upTo();
+            return usable ? ops : null;
+        }
+
+        /** Awaits the read-ahead, if any: the stream's next read must not overlap it. */
+        private List<BucketOp> awaitPrefetch() throws SQLException {
             Prefetch next = prefetch;
             prefetch = null;
             if (next == null) {
                 return null;
             }
-            List<BucketOp> ops;
             try {
-                // Awaited even when unusable: the stream's next read must not overlap it.
-                ops = next.ops().join();
+                return next.ops().join();
             } catch (CompletionException e) {
                 if (e.getCause() instanceof SQLException sql) {
                     throw sql;
                 }
                 throw e;
             }
-            return next.bucket().equals(bucket) && next.after() == after ? ops : null;
         }
     }
 }

@@ -36,19 +36,20 @@ public class SyncStreams {
         this.keepaliveInterval = config.stream().keepaliveInterval();
     }
 
-    Multi<byte[]> lines(SyncSession session, Instant tokenExpires, String userId) {
+    /** @param format writes keep-alives in the stream's format */
+    Multi<byte[]> lines(SyncSession session, SyncLines format, Instant tokenExpires, String userId) {
         Multi<byte[]> sync = notifier.checkpoints()
                 .onItem().transformToMultiAndConcatenate(checkpoint -> linesOf(session.nextRun()));
 
         Multi<byte[]> keepalives = Multi.createFrom().ticks().startingAfter(keepaliveInterval).every(keepaliveInterval)
                 .onOverflow().drop()
                 // Never 0 here: 0 is the last line, sent when the token has expired.
-                .map(tick -> SyncLines.tokenExpiresIn(Math.max(1, Duration.between(Instant.now(), tokenExpires).toSeconds())));
+                .map(tick -> format.tokenExpiresIn(Math.max(1, Duration.between(Instant.now(), tokenExpires).toSeconds())));
 
         // Taking lines while they are not the expiry marker cancels everything upstream (notifier
         // subscription, keep-alive ticks) when the marker arrives; select().first(Duration) would
         // complete without cancelling.
-        byte[] expired = SyncLines.tokenExpiresIn(0); // a fresh array, compared by identity
+        byte[] expired = format.tokenExpiresIn(0); // a fresh array, compared by identity
         Duration lifetime = Duration.between(Instant.now(), tokenExpires);
         Multi<byte[]> expiry = Uni.createFrom().item(expired).onItem()
                 .delayIt().by(lifetime.isNegative() ? Duration.ZERO : lifetime).toMulti();

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import io.agroal.api.AgroalDataSource;
 import io.checkpointrelay.bridge.checkpoint.CheckpointNotifier;
@@ -70,8 +71,8 @@ class SyncStreamTest {
         try (StreamClient client1 = open(alice, "client-1"); StreamClient client2 = open(alice, "client-2");
                 StreamClient bobStream = open(bob, "bob-client")) {
             assertThat(client1.response().statusCode()).isEqualTo(200);
-            assertThat(client1.response().headers().firstValue("Content-Type")).hasValueSatisfying(
-                    type -> assertThat(type).startsWith("application/x-ndjson"));
+            assertThat(client1.response().headers().firstValue("Content-Type")).as("stock clients prefer BSON")
+                    .hasValue("application/vnd.powersync.bson-stream");
             assertThat(client1.response().headers().firstValue("X-Accel-Buffering")).hasValue("no");
 
             SyncedClient synced1 = new SyncedClient();
@@ -176,6 +177,56 @@ class SyncStreamTest {
             synced.assertChecksumsMatch();
             assertThat(synced.objects(erinTodos)).hasSize(3).containsKey("todos/" + three);
             assertThat(synced.objects(erinTodos).values()).anySatisfy(row -> assertThat(row).contains("\"description\":\"ONE\""));
+        }
+    }
+
+    @Test
+    void aClientThatDropsABucketAfterAChecksumMismatchDownloadsItAgain() {
+        String finn = "finn-" + UUID.randomUUID();
+        String finnTodos = "user_todos[\"" + finn + "\"]";
+        String finnLists = "user_lists[\"" + finn + "\"]";
+        UUID list = UUID.randomUUID();
+        storage.transaction(
+                new Object[] { "INSERT INTO lists (id, name, owner_id) VALUES (?, 'Trip', ?)", list, finn },
+                new Object[] { "INSERT INTO todos (id, description, created_by, list_id) VALUES (?, 'tent', ?, ?)", UUID.randomUUID(), finn, list },
+                new Object[] { "INSERT INTO todos (id, description, created_by, list_id) VALUES (?, 'map', ?, ?)", UUID.randomUUID(), finn, list },
+                new Object[] { "INSERT INTO todos (id, description, created_by, list_id) VALUES (?, 'boots', ?, ?)", UUID.randomUUID(), finn, list });
+        await().atMost(Duration.ofSeconds(30)).until(() -> storage.state(finnTodos) != null && storage.state(finnTodos).count() == 3);
+
+        SyncedClient synced = new SyncedClient();
+        try (StreamClient stream = open(finn, "finn-device")) {
+            List<JsonNode> lines = stream.untilCheckpointComplete();
+            // An op lost on the client's side (a bug, a corrupted write): its sums no longer match.
+            lines.stream().filter(line -> finnTodos.equals(line.at("/data/bucket").textValue()))
+                    .forEach(line -> ((ArrayNode) line.at("/data/data")).remove(0));
+            synced.apply(lines);
+        }
+        assertThat(synced.mismatchedBuckets()).containsExactly(finnTodos);
+        assertThat(synced.objects(finnTodos)).hasSize(2);
+        synced.dropBucket(finnTodos);
+        assertThat(synced.reconnectBody("finn-device")).doesNotContain("user_todos").contains("user_lists");
+
+        try (StreamClient stream = StreamClient.open(streamUri, TOKENS.issue(finn, Duration.ofMinutes(5)),
+                synced.reconnectBody("finn-device"))) {
+            List<JsonNode> lines = stream.untilCheckpointComplete();
+            assertThat(lines).filteredOn(line -> line.has("data")).as("the dropped bucket only, from the start")
+                    .allSatisfy(line -> assertThat(line.at("/data/bucket").textValue()).isEqualTo(finnTodos))
+                    .first().satisfies(line -> assertThat(line.at("/data/after").textValue()).isEqualTo("0"));
+            synced.apply(lines);
+            synced.assertChecksumsMatch();
+            assertThat(synced.objects(finnTodos)).hasSize(3);
+            assertThat(synced.objects(finnLists)).containsOnlyKeys("lists/" + list);
+        }
+
+        // Listing the dropped bucket with after "0", rather than leaving it out, asks for the same.
+        synced.dropBucket(finnTodos);
+        String fromZero = synced.reconnectBody("finn-device")
+                .replace("\"buckets\":[", "\"buckets\":[{\"name\":\"user_todos[\\\"" + finn + "\\\"]\",\"after\":\"0\"},");
+        try (StreamClient stream = StreamClient.open(streamUri, TOKENS.issue(finn, Duration.ofMinutes(5)), fromZero)) {
+            List<JsonNode> data = stream.untilCheckpointComplete().stream().filter(line -> line.has("data")).toList();
+            assertThat(data).allSatisfy(line -> assertThat(line.at("/data/bucket").textValue()).isEqualTo(finnTodos));
+            assertThat(data.get(0).at("/data/after").textValue()).isEqualTo("0");
+            assertThat(data.stream().mapToInt(line -> line.at("/data/data").size()).sum()).isEqualTo(3);
         }
     }
 

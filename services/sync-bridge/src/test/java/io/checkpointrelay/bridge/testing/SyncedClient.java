@@ -104,6 +104,25 @@ public final class SyncedClient {
                 .as("checksum of %s", bucket).isEqualTo(expected));
     }
 
+    /** Buckets whose received ops do not add up to the checkpoint's checksum. */
+    public List<String> mismatchedBuckets() {
+        return expectedChecksums.entrySet().stream()
+                .filter(bucket -> (int) (long) receivedSums.getOrDefault(bucket.getKey(), 0L) != bucket.getValue())
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /**
+     * What the stock client does after a checksum mismatch: deletes the bucket's data and, on its
+     * next connection, leaves the bucket out of its list (so it gets it again from the start; an
+     * {@code after} of "0" means the same).
+     */
+    public void dropBucket(String bucket) {
+        receivedSums.remove(bucket);
+        objects.remove(bucket);
+        positions.remove(bucket);
+    }
+
     public Map<String, Integer> buckets() {
         return expectedChecksums;
     }
