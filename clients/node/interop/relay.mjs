@@ -6,6 +6,7 @@
 // RELAY_SERVER_SQL_URL (the backend's own writes to PostgreSQL) and RELAY_CLIENT_DIR (where
 // the client databases and SDK logs stay for diagnosis).
 import { PowerSyncDatabase, Schema, Table, column, LogLevels } from '@powersync/node';
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -175,7 +176,41 @@ export async function waitForRows(db, what, sql, params, accept, ms = WAIT_MS) {
       throw new Error(`Timed out after ${ms} ms waiting for ${what}; last rows: ${JSON.stringify(rows)}; `
         + `sync status: ${statusLine(db.currentStatus)}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Rounds of: uploads held, the client changes the todo's description, the server changes its
+ * `completed`, the client downloads that change, uploads go on. Until the upload is covered by a
+ * checkpoint the client must keep showing its own description; then it shows the server's merge
+ * of both. Any state in between without the client's description means it applied a checkpoint
+ * that does not contain its own upload (its write checkpoint came too early).
+ */
+export async function assertPendingWritesKept(db, connector, todo, rounds) {
+  const row = 'SELECT description, completed FROM todos WHERE id = ?';
+  let completed = (await db.get(row, [todo])).completed;
+  for (let round = 1; round <= rounds; round++) {
+    const description = `local write ${round}`;
+    const before = completed;
+    completed = 1 - completed;
+    const release = connector.holdUploads();
+    try {
+      await db.execute('UPDATE todos SET description = ? WHERE id = ?', [description, todo]);
+      await serverSql('UPDATE todos SET completed = ? WHERE id = ?', completed === 1, todo);
+      await waitForRows(db, `round ${round}: the server's change downloaded`,
+        "SELECT data FROM ps_oplog WHERE row_type = 'todos' AND row_id = ?", [todo],
+        (rows) => rows.length === 1 && JSON.parse(rows[0].data).completed === completed);
+      assert.deepEqual(await db.get(row, [todo]), { description, completed: before },
+        `round ${round}: the pending write stays as it is, the server's change waits`);
+    } finally {
+      release();
+    }
+    await waitForRows(db, `round ${round}: the server's merge of both changes`, row, [todo], ([current]) => {
+      assert.equal(current.description, description,
+        `round ${round}: the client applied a checkpoint without its own upload: ${JSON.stringify(current)}`);
+      return current.completed === completed;
+    });
   }
 }
 

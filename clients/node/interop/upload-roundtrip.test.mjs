@@ -26,7 +26,10 @@ test('a local insert comes back as the server\'s row and leaves the upload queue
       [{ created_at: null, completed: null }], 'before the round trip the row is only the local write');
 
     const [synced] = await waitForRows(db, 'the server\'s copy of the todo', 'SELECT * FROM todos WHERE id = ?', [todo],
-      (rows) => rows.length === 1 && rows[0].created_at !== null);
+      (rows) => {
+        assert.equal(rows.length, 1, 'the client applied a checkpoint without its own insert');
+        return rows[0].created_at !== null;
+      });
     assert.equal(synced.description, 'Nails');
     assert.equal(synced.completed, 0, 'completed defaulted to false on the server');
     assert.ok(!Number.isNaN(Date.parse(synced.created_at)), `created_at from the server, got ${synced.created_at}`);
