@@ -9,15 +9,9 @@ import {
   USER_ID, assertPendingWritesKept, closeDatabase, firstSync, openDatabase, relayConnector, waitForRows
 } from './relay.mjs';
 
-// Known failure, reported as TODO so it runs and shows in every build without failing it:
-// GET /write-checkpoint2.json records the source position when the SDK asks, right after
-// upload-api's Kafka acknowledgement and before write-applier commits the batch, so the client
-// can get its write checkpoint in a checkpoint without its own upload (its write then vanishes
-// or reverts until the next checkpoint). Remove `todo` once legacy write checkpoints are
-// ordered after the client's queued batches.
-const todo = 'legacy write checkpoints can overtake the client\'s queued upload';
-
-test('legacy mode: local writes come back with the write checkpoint sync-bridge hands out, never before', { timeout: 120_000, todo }, async () => {
+// The stack runs sync-bridge with relay.checkpoints.managed-fulfilment=upload-queue: the GET is
+// queued behind the client's uploads, so the write checkpoint cannot overtake them.
+test('legacy mode: local writes come back with the write checkpoint sync-bridge hands out, never before', { timeout: 120_000 }, async () => {
   const db = openDatabase('legacy');
   const connector = relayConnector({ checkpointRequests: false });
   try {

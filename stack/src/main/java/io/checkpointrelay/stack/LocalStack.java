@@ -227,6 +227,9 @@ public final class LocalStack implements AutoCloseable {
                 config.put("quarkus.datasource.username", LocalPostgres.USER);
                 config.put("relay.sync-rules.file", home.demoSyncRules().toString());
                 config.put("relay.jwt.secret", jwtSecret);
+                // Clients write through upload-api: managed requests queue behind their uploads.
+                config.put("relay.checkpoints.managed-fulfilment", "upload-queue");
+                config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
             }
             case UPLOAD_API -> {
                 config.put("kafka.bootstrap.servers", kafka.bootstrapServers());

@@ -87,11 +87,13 @@ public final class StorageSchema {
                     + "user_id text NOT NULL, "
                     + "client_id text NOT NULL, "
                     + "request_id bigint NOT NULL, "
-                    + "lsn pg_lsn NOT NULL, "
+                    + "lsn pg_lsn, "
                     + "requested_at timestamptz NOT NULL DEFAULT now(), "
                     + "touched_at timestamptz NOT NULL DEFAULT now(), "
                     + "wait_reported boolean NOT NULL DEFAULT false, "
                     + "PRIMARY KEY (user_id, client_id))");
+            // Requests fulfilled through the upload queue record no position (earlier versions required one).
+            sql.execute("ALTER TABLE " + tables.checkpointRequests() + " ALTER COLUMN lsn DROP NOT NULL");
             // Unfulfilled requests are those past the stored position; retention deletes by last touch.
             sql.execute("CREATE INDEX IF NOT EXISTS checkpoint_requests_lsn ON " + tables.checkpointRequests() + " (lsn)");
             sql.execute("CREATE INDEX IF NOT EXISTS checkpoint_requests_touched_at ON " + tables.checkpointRequests() + " (touched_at)");

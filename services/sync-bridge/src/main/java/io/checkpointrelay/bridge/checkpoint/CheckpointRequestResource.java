@@ -59,6 +59,8 @@ public class CheckpointRequestResource {
             return Map.of("data", Map.of("checkpoint_request_id", CheckpointRequestId.format(answer.requestId())));
         } catch (SQLException e) {
             throw ManagedCheckpoints.storageUnavailable(e);
+        } catch (CheckpointRequestQueue.UnavailableException e) {
+            throw ManagedCheckpoints.queueUnavailable(e);
         }
     }
 }

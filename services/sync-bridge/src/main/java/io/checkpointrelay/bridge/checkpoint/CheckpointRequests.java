@@ -23,6 +23,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * the same transaction: replication stores it past the recorded position and gives it a checkpoint
  * of its own, so the id reaches the client even when nothing else changes in the database.
  * Each call is one SQL statement, so concurrent calls for one client are serialised by its row lock.
+ * With {@code upload-queue} fulfilment no position is recorded and no message written: the request
+ * goes through the {@link CheckpointRequestQueue} and is fulfilled by the checkpoints row.
  */
 @ApplicationScoped
 public class CheckpointRequests {
@@ -45,10 +47,13 @@ public class CheckpointRequests {
     private final StorageTables tables;
     private final Map<Outcome, Counter> requests = new EnumMap<>(Outcome.class);
     private final Counter legacy;
+    private final CheckpointRequestQueue queue;
 
-    public CheckpointRequests(AgroalDataSource dataSource, StorageTables tables, MeterRegistry registry) {
+    public CheckpointRequests(AgroalDataSource dataSource, StorageTables tables, MeterRegistry registry,
+            CheckpointRequestQueue queue) {
         this.dataSource = dataSource;
         this.tables = tables;
+        this.queue = queue;
         for (Outcome outcome : Outcome.values()) {
             requests.put(outcome, Counter.builder("relay.checkpoints.requests").tag("outcome", outcome.name().toLowerCase())
                     .description("Posted checkpoint requests by outcome").register(registry));
@@ -59,13 +64,15 @@ public class CheckpointRequests {
 
     /**
      * {@code POST /sync/checkpoint-request}: a greater id replaces the stored one and records the
-     * current position; an equal id refreshes its retention; a smaller id changes nothing.
+     * current position; an equal id refreshes its retention; a smaller id changes nothing. Through
+     * the upload queue an equal id is queued again: the first one may not have reached the writer.
      */
-    public Answer request(String userId, String clientId, long requestId) throws SQLException {
+    public Answer request(String userId, String clientId, long requestId)
+            throws SQLException, CheckpointRequestQueue.UnavailableException {
         String table = tables.checkpointRequests();
         // now() is the transaction's start: requested_at equals it exactly when this statement recorded the id.
         String sql = "WITH r AS (INSERT INTO " + table + " AS r (user_id, client_id, request_id, lsn)"
-                + " VALUES (?, ?, ?, pg_current_wal_lsn())"
+                + " VALUES (?, ?, ?, CASE WHEN ? THEN pg_current_wal_lsn() END)"
                 + " ON CONFLICT (user_id, client_id) DO UPDATE SET"
                 + " request_id = GREATEST(r.request_id, EXCLUDED.request_id),"
                 + " lsn = CASE WHEN EXCLUDED.request_id > r.request_id THEN EXCLUDED.lsn ELSE r.lsn END,"
@@ -73,19 +80,26 @@ public class CheckpointRequests {
                 + " wait_reported = r.wait_reported AND EXCLUDED.request_id <= r.request_id,"
                 + " touched_at = CASE WHEN EXCLUDED.request_id >= r.request_id THEN now() ELSE r.touched_at END"
                 + " RETURNING r.request_id, r.requested_at = now() AS recorded)"
-                + " SELECT request_id, recorded, CASE WHEN recorded THEN " + RelayMessages.emit(RelayMessages.CHECKPOINT_REQUEST)
+                + " SELECT request_id, recorded, CASE WHEN recorded AND ? THEN " + RelayMessages.emit(RelayMessages.CHECKPOINT_REQUEST)
                 + " END FROM r";
         try (Connection connection = dataSource.getConnection(); PreparedStatement upsert = connection.prepareStatement(sql)) {
             upsert.setString(1, userId);
             upsert.setString(2, clientId);
             upsert.setLong(3, requestId);
+            upsert.setBoolean(4, !queue.enabled());
+            upsert.setBoolean(5, !queue.enabled());
+            Answer answer;
             try (ResultSet result = upsert.executeQuery()) {
                 result.next();
                 long stored = result.getLong(1);
                 Outcome outcome = result.getBoolean(2) ? Outcome.RECORDED : stored > requestId ? Outcome.STALE : Outcome.REFRESHED;
                 requests.get(outcome).increment();
-                return new Answer(stored, outcome);
+                answer = new Answer(stored, outcome);
             }
+            if (queue.enabled() && answer.outcome() != Outcome.STALE) {
+                queue.send(userId, clientId, answer.requestId());
+            }
+            return answer;
         }
     }
 
@@ -94,25 +108,32 @@ public class CheckpointRequests {
      * request and its replicated checkpoints row (so the answer is not already fulfilled), recorded
      * with the current position.
      */
-    public long next(String userId, String clientId) throws SQLException {
+    public long next(String userId, String clientId) throws SQLException, CheckpointRequestQueue.UnavailableException {
         String sql = "WITH r AS (INSERT INTO " + tables.checkpointRequests() + " AS r (user_id, client_id, request_id, lsn)"
                 + " VALUES (?, ?, COALESCE((SELECT checkpoint FROM " + tables.writeCheckpoints()
-                + " WHERE user_id = ? AND client_id = ?), 0) + 1, pg_current_wal_lsn())"
+                + " WHERE user_id = ? AND client_id = ?), 0) + 1, CASE WHEN ? THEN pg_current_wal_lsn() END)"
                 + " ON CONFLICT (user_id, client_id) DO UPDATE SET"
                 + " request_id = GREATEST(r.request_id + 1, EXCLUDED.request_id), lsn = EXCLUDED.lsn,"
                 + " requested_at = now(), touched_at = now(), wait_reported = false"
                 + " RETURNING r.request_id)"
-                + " SELECT request_id, " + RelayMessages.emit(RelayMessages.CHECKPOINT_REQUEST) + " FROM r";
+                + " SELECT request_id, CASE WHEN ? THEN " + RelayMessages.emit(RelayMessages.CHECKPOINT_REQUEST) + " END FROM r";
         try (Connection connection = dataSource.getConnection(); PreparedStatement upsert = connection.prepareStatement(sql)) {
             upsert.setString(1, userId);
             upsert.setString(2, clientId);
             upsert.setString(3, userId);
             upsert.setString(4, clientId);
+            upsert.setBoolean(5, !queue.enabled());
+            upsert.setBoolean(6, !queue.enabled());
+            long id;
             try (ResultSet result = upsert.executeQuery()) {
                 result.next();
                 legacy.increment();
-                return result.getLong(1);
+                id = result.getLong(1);
             }
+            if (queue.enabled()) {
+                queue.send(userId, clientId, id);
+            }
+            return id;
         }
     }
 }

@@ -34,6 +34,13 @@ final class ManagedCheckpoints {
         return new WebApplicationException(message, ErrorBody.badRequest(message));
     }
 
+    /** The upload queue did not take the request: 503, so the client retries (an equal id is queued again). */
+    static WebApplicationException queueUnavailable(CheckpointRequestQueue.UnavailableException e) {
+        LOG.warnf("Cannot queue a checkpoint request: %s", e.getMessage());
+        String message = "The upload queue is unavailable; try again shortly";
+        return new WebApplicationException(message, ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE, "QUEUE_UNAVAILABLE", message));
+    }
+
     /** Storage failed: 503, so the client retries (nothing was recorded, or the retry is idempotent). */
     static WebApplicationException storageUnavailable(SQLException e) {
         LOG.warnf("Cannot record a checkpoint request: %s", e.getMessage());

@@ -46,6 +46,8 @@ public class WriteCheckpointResource {
             return Map.of("data", Map.of("write_checkpoint", CheckpointRequestId.format(id)));
         } catch (SQLException e) {
             throw ManagedCheckpoints.storageUnavailable(e);
+        } catch (CheckpointRequestQueue.UnavailableException e) {
+            throw ManagedCheckpoints.queueUnavailable(e);
         }
     }
 }

@@ -128,6 +128,30 @@ public interface RelayConfig {
         /** How often waiting clients are looked for (at least 1s: the scheduler runs nothing more often). */
         @WithDefault("5s")
         Duration stuckCheckInterval();
+
+        /**
+         * How managed requests ({@code /write-checkpoint2.json}, {@code /sync/checkpoint-request})
+         * are fulfilled: {@code position} when clients' writes reach PostgreSQL directly (the id is
+         * delivered once replication passed the source position recorded with it), or
+         * {@code upload-queue} when they go through upload-api and Kafka (the request is queued
+         * behind the client's uploads and fulfilled by the checkpoints row the write-applier writes).
+         */
+        @WithDefault("position")
+        ManagedFulfilment managedFulfilment();
+
+        /** The upload queue's topic, for {@code upload-queue} fulfilment (brokers: {@code kafka.bootstrap.servers}). */
+        @WithDefault("relay.uploads")
+        String uploadsTopic();
+
+        /** How long a request waits for Kafka's acknowledgement before answering 503 ({@code upload-queue}). */
+        @WithDefault("10s")
+        Duration queueTimeout();
+    }
+
+    /** See {@link Checkpoints#managedFulfilment()}. */
+    enum ManagedFulfilment {
+        POSITION,
+        UPLOAD_QUEUE
     }
 
     interface Stream {

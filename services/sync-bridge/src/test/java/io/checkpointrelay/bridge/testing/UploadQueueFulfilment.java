@@ -1,0 +1,64 @@
+package io.checkpointrelay.bridge.testing;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.checkpointrelay.stack.LocalKafka;
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/**
+ * The bridge with {@code relay.checkpoints.managed-fulfilment=upload-queue}, on its own temporary
+ * PostgreSQL and a temporary Kafka with the uploads topic.
+ */
+public class UploadQueueFulfilment implements QuarkusTestProfile {
+
+    public static final String TOPIC = "relay.uploads";
+
+    /** Brokers of the running Kafka, for the test's consumer. */
+    public static volatile String bootstrapServers;
+
+    /** {@link PostgresResource} plus Kafka. */
+    public static class PostgresAndKafka extends PostgresResource {
+
+        private LocalKafka kafka;
+
+        @Override
+        public Map<String, String> start() {
+            Map<String, String> config = new HashMap<>(super.start());
+            try {
+                kafka = LocalKafka.startTemporary();
+                kafka.createTopic(TOPIC, 2);
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot start Kafka for the tests", e);
+            }
+            bootstrapServers = kafka.bootstrapServers();
+            config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+            config.put("relay.checkpoints.managed-fulfilment", "upload-queue");
+            return config;
+        }
+
+        @Override
+        public void stop() {
+            try {
+                if (kafka != null) {
+                    kafka.close();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            } finally {
+                super.stop();
+            }
+        }
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(PostgresAndKafka.class));
+    }
+
+    @Override
+    public boolean disableGlobalTestResources() {
+        return true;
+    }
+}
