@@ -57,13 +57,8 @@ final class ReplicationSetup {
         return tables;
     }
 
-    /**
-     * Creates the publication for the tables, or adds the tables it lacks.
-     *
-     * @param tables each table, with where it is named (the sync rules line, or the setting) for
-     *               the message when it does not exist
-     */
-    static void ensurePublication(Connection sql, String publication, Map<SourceTable, String> tables) throws SQLException {
+    /** One sentence per table that does not exist, naming where it is named (rules line or setting). */
+    static List<String> missingTables(Connection sql, Map<SourceTable, String> tables) throws SQLException {
         List<String> missing = new ArrayList<>();
         try (PreparedStatement exists = sql.prepareStatement("SELECT to_regclass(?)")) {
             for (Map.Entry<SourceTable, String> table : tables.entrySet()) {
@@ -76,6 +71,17 @@ final class ReplicationSetup {
                 }
             }
         }
+        return missing;
+    }
+
+    /**
+     * Creates the publication for the tables, or adds the tables it lacks.
+     *
+     * @param tables each table, with where it is named (the sync rules line, or the setting) for
+     *               the message when it does not exist
+     */
+    static void ensurePublication(Connection sql, String publication, Map<SourceTable, String> tables) throws SQLException {
+        List<String> missing = missingTables(sql, tables);
         if (!missing.isEmpty()) {
             throw new IllegalStateException(String.join("; ", missing)
                     + (missing.size() == 1 ? " (waiting for it to be created)" : " (waiting for them to be created)"));

@@ -217,6 +217,11 @@ class ReplicationTest {
                             + "relay.checkpoints.table: table 'checkpointz' does not exist (waiting for them to be created)");
         }
         assertThat(storage.scalar("SELECT count(*) FROM pg_publication WHERE pubname = 'typo_test'")).isZero();
+
+        assertThatThrownBy(() -> new SourceTablesCheck().check(null, dataSource, rules, new CheckpointsTable(SourceTable.parse("checkpointz"))))
+                .as("start-up stops with the same sentences")
+                .hasMessage("The sync rules read tables that do not exist: sync-rules.yaml line 7, bucket definition 'user_lists': "
+                        + "table 'listz' does not exist; relay.checkpoints.table: table 'checkpointz' does not exist");
     }
 
     private void assertStateMatchesOps(String bucket) {
