@@ -13,10 +13,11 @@ import java.util.List;
  * @param streamCounts     idle stream counts, opened cumulatively on one bridge
  * @param jfr              record the bridge with JFR (profile settings) into the run directory
  * @param bridgeJvmOptions extra JVM options of the bridge process
+ * @param bridgeJar        the bridge's quarkus-run.jar; null: the one built in the repository
  * @param nodeDirectory    clients/node (holds node_modules and bench/)
  */
 record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCounts, boolean jfr, List<String> bridgeJvmOptions,
-        Path nodeDirectory) {
+        Path bridgeJar, Path nodeDirectory) {
 
     static final String USAGE = """
             Usage: relay bench [replication|download|streams|all] [options]
@@ -34,6 +35,7 @@ record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCo
               --streams A,B        idle stream counts, opened cumulatively (default 1000,5000)
               --jfr                record the bridge with JFR (profile) into the run directory
               --bridge-jvm OPT     an extra JVM option for the bridge (repeatable), e.g. --bridge-jvm -Xmx512m
+              --bridge-jar PATH    another build's quarkus-run.jar (to compare builds); default: the repository's
             """;
 
     static BenchOptions parse(List<String> args, Path home) {
@@ -43,6 +45,7 @@ record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCo
         List<Integer> streams = List.of(1000, 5000);
         boolean jfr = false;
         List<String> jvm = new ArrayList<>();
+        Path jar = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -53,13 +56,14 @@ record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCo
                         .map(Integer::parseInt).toList();
                 case "--jfr" -> jfr = true;
                 case "--bridge-jvm" -> jvm.add(value(args, ++i, arg));
+                case "--bridge-jar" -> jar = Path.of(value(args, ++i, arg)).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'\n" + USAGE);
             }
         }
         if (rows < 1 || warmup < 0 || runs < 1 || streams.isEmpty()) {
             throw new IllegalArgumentException("--rows and --runs must be positive, --warmup not negative\n" + USAGE);
         }
-        return new BenchOptions(rows, warmup, runs, streams, jfr, List.copyOf(jvm), home.resolve("clients/node"));
+        return new BenchOptions(rows, warmup, runs, streams, jfr, List.copyOf(jvm), jar, home.resolve("clients/node"));
     }
 
     private static String value(List<String> args, int index, String option) {

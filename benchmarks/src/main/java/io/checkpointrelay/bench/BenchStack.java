@@ -69,7 +69,7 @@ final class BenchStack implements AutoCloseable {
      * directory, written when it stops.
      */
     ServiceProcess startBridge(String name) throws IOException, InterruptedException {
-        Path jar = home.serviceJar(RelayService.SYNC_BRIDGE);
+        Path jar = options.bridgeJar() != null ? options.bridgeJar() : home.serviceJar(RelayService.SYNC_BRIDGE);
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("sync-bridge is not built: " + jar + " is missing (./relay build)");
         }
@@ -84,14 +84,26 @@ final class BenchStack implements AutoCloseable {
         List<String> launch = new ArrayList<>(options.bridgeJvmOptions());
         if (options.jfr()) {
             Path recording = runDirectory.resolve(name + ".jfr");
-            launch.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
-            System.out.println("  recording the bridge with JFR into " + recording);
+            launch.add("-XX:StartFlightRecording=settings=" + jfrSettings() + ",dumponexit=true,filename=" + recording);
+            System.out.println("  recording the bridge with JFR into " + recording + " (summary: jfr view hot-methods " + recording + ")");
         }
         launch.add("-jar");
         launch.add(jar.toString());
         bridge = new ServiceProcess("sync-bridge", launch, config, Ports.free(), runDirectory.resolve(name + ".log"));
         bridge.start(ServiceProcess.DEFAULT_READY_TIMEOUT);
         return bridge;
+    }
+
+    /**
+     * JFR's profile settings with Java method sampling every millisecond (instead of every 10-20),
+     * so a run of a few seconds yields enough samples; the plain profile settings if that fails.
+     */
+    private String jfrSettings() throws IOException, InterruptedException {
+        Path settings = runDirectory.resolve("profile-1ms.jfc");
+        Process configure = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jfr").toString(), "configure",
+                "--input", "profile", "method-profiling=max", "--output", settings.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return configure.waitFor() == 0 && Files.isRegularFile(settings) ? settings.toString() : "profile";
     }
 
     /** Stops the bridge (gracefully, so a JFR recording is written). */
