@@ -165,49 +165,69 @@ class ReplicationSession {
         int pendingChanges = 0;
         long pendingSince = 0;
         long maxDelayNanos = config.maxBatchDelay().toNanos();
-        LogSequenceNumber stored = position.lsn();
-        LogSequenceNumber acknowledged = stored;
-        try {
+        LogSequenceNumber taken = position.lsn();
+        LogSequenceNumber acknowledged = taken;
+        // Storing runs beside reading: one batch in storage while the next one is read (see StorageStage).
+        try (StorageStage storage = new StorageStage(this::store)) {
             while (running.getAsBoolean()) {
+                LogSequenceNumber stored = storage.poll(0);
+                if (stored != null) {
+                    acknowledged = acknowledge(stream, stored);
+                }
                 ByteBuffer buffer = stream.readPending();
-                if (buffer == null) {
-                    if (!pending.isEmpty()) {
-                        stored = store(pending, stream);
-                        acknowledged = stored;
+                if (buffer != null) {
+                    CommittedTransaction transaction = assembler.accept(PgOutputDecoder.decode(buffer));
+                    if (transaction == null) {
+                        continue;
+                    }
+                    if (taken != null && transaction.endLsn().compareTo(taken) <= 0) {
+                        LOG.debugf("Skipping transaction ending at %s: already stored", transaction.endLsn().asString());
+                        continue;
+                    }
+                    taken = transaction.endLsn();
+                    if (pending.isEmpty()) {
+                        pendingSince = System.nanoTime();
+                    }
+                    pending.add(transaction);
+                    pendingChanges += transaction.changes().size();
+                }
+                // Store when nothing more is waiting, when the batch is big, or when it has waited
+                // long enough while more keeps arriving; a big batch waits for the one in storage.
+                boolean full = pendingChanges >= config.maxBatchChanges();
+                if (!pending.isEmpty() && (buffer == null || full || System.nanoTime() - pendingSince >= maxDelayNanos)) {
+                    if (storage.busy() && full) {
+                        acknowledged = acknowledge(stream, storage.await());
+                    }
+                    if (!storage.busy()) {
+                        storage.submit(pending);
                         pending.clear();
                         pendingChanges = 0;
                         continue;
                     }
-                    if (!assembler.inTransaction()) {
+                }
+                if (buffer == null) {
+                    if (storage.busy()) {
+                        stored = storage.poll(IDLE_POLL_MILLIS);
+                        if (stored != null) {
+                            acknowledged = acknowledge(stream, stored);
+                        }
+                        continue;
+                    }
+                    if (pending.isEmpty() && !assembler.inTransaction()) {
                         metrics.caughtUp();
                         acknowledged = acknowledgeIdle(stream, acknowledged);
                     }
                     Thread.sleep(IDLE_POLL_MILLIS);
-                    continue;
-                }
-                CommittedTransaction transaction = assembler.accept(PgOutputDecoder.decode(buffer));
-                if (transaction == null) {
-                    continue;
-                }
-                if (stored != null && transaction.endLsn().compareTo(stored) <= 0) {
-                    LOG.debugf("Skipping transaction ending at %s: already stored", transaction.endLsn().asString());
-                    continue;
-                }
-                if (pending.isEmpty()) {
-                    pendingSince = System.nanoTime();
-                }
-                pending.add(transaction);
-                pendingChanges += transaction.changes().size();
-                // Store when the batch is big, or has waited long enough while more keeps arriving.
-                if (pendingChanges >= config.maxBatchChanges() || System.nanoTime() - pendingSince >= maxDelayNanos) {
-                    stored = store(pending, stream);
-                    acknowledged = stored;
-                    pending.clear();
-                    pendingChanges = 0;
                 }
             }
+            // Complete transactions already received: keep the work.
+            LogSequenceNumber stored = storage.await();
+            if (stored != null) {
+                acknowledge(stream, stored);
+            }
             if (!pending.isEmpty()) {
-                store(pending, stream); // complete transactions already received: keep the work
+                storage.submit(pending);
+                acknowledge(stream, storage.await());
             }
             stream.forceUpdateStatus();
         } finally {
@@ -219,26 +239,33 @@ class ReplicationSession {
         }
     }
 
+    /** Storage holds everything up to {@code stored}: only now may PostgreSQL forget it. */
+    private static LogSequenceNumber acknowledge(PGReplicationStream stream, LogSequenceNumber stored) {
+        stream.setAppliedLSN(stored);
+        stream.setFlushedLSN(stored);
+        return stored;
+    }
+
     /**
-     * Stores the transactions in one storage transaction, then acknowledges their end position.
-     * Transactions storage already holds (a restart between storage commit and acknowledgement)
-     * are skipped.
+     * Stores the transactions in one storage transaction and announces the new checkpoint;
+     * returns the position to acknowledge. Transactions storage already holds (a restart between
+     * storage commit and acknowledgement) are skipped. Runs on the storage thread: it never
+     * touches the replication stream.
      */
-    private LogSequenceNumber store(List<CommittedTransaction> transactions, PGReplicationStream stream) throws SQLException {
+    private LogSequenceNumber store(List<CommittedTransaction> transactions) throws SQLException {
         try {
-            return store(transactions, stream, true);
+            return store(transactions, true);
         } catch (RuntimeException e) {
             if (!BucketWriter.isDuplicateRow(e)) {
                 throw e;
             }
             // An inserted row was already stored (a table without a real key): upsert instead.
             LOG.debugf("Inserted row already stored; storing the batch again with upserts: %s", e.getMessage());
-            return store(transactions, stream, false);
+            return store(transactions, false);
         }
     }
 
-    private LogSequenceNumber store(List<CommittedTransaction> transactions, PGReplicationStream stream, boolean copyNewRows)
-            throws SQLException {
+    private LogSequenceNumber store(List<CommittedTransaction> transactions, boolean copyNewRows) throws SQLException {
         CommittedTransaction last = transactions.get(transactions.size() - 1);
         LogSequenceNumber end = last.endLsn();
         long checkpoint;
@@ -260,9 +287,6 @@ class ReplicationSession {
             checkpoint = batch.commit(end);
             ops = batch.opsWritten();
         }
-        // Durable in storage: only now may PostgreSQL forget these transactions.
-        stream.setAppliedLSN(end);
-        stream.setFlushedLSN(end);
         notifier.publish(checkpoint);
         metrics.stored(ops, count, last.commitTime());
         LOG.debugf("Stored %d transactions (%d ops) up to %s, checkpoint %d", count, ops, end.asString(), checkpoint);
