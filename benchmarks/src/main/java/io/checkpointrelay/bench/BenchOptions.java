@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param rows             rows per measured insert or download
  * @param warmupRows       rows inserted (and replicated) before the replication measurement
- * @param runs             how often each measurement is repeated, alternating the compared sides
+ * @param runs             how often each measurement is repeated; ratios compare the medians
  * @param streamCounts     idle stream counts, opened cumulatively on one bridge
  * @param jfr              record the bridge with JFR (profile settings) into the run directory
  * @param bridgeJvmOptions extra JVM options of the bridge process
@@ -30,18 +30,19 @@ record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCo
 
             Options:
               --rows N             rows per measurement (default 100000)
-              --warmup N           rows replicated before the replication measurement (default 20000)
-              --runs N             repeat each measurement N times, alternating the compared sides (default 1)
+              --warmup N           rows inserted (and replicated) before the measured ones (default 100000)
+              --runs N             repeat each measurement N times; ratios compare medians (default 3)
               --streams A,B        idle stream counts, opened cumulatively (default 1000,5000)
-              --jfr                record the bridge with JFR (profile) into the run directory
+              --jfr                record the bridge with JFR (profile settings, Java sampled every ms) into the run
+                       directory; summary: jfr view hot-methods <file>
               --bridge-jvm OPT     an extra JVM option for the bridge (repeatable), e.g. --bridge-jvm -Xmx512m
               --bridge-jar PATH    another build's quarkus-run.jar (to compare builds); default: the repository's
             """;
 
     static BenchOptions parse(List<String> args, Path home) {
         long rows = 100_000;
-        long warmup = 20_000;
-        int runs = 1;
+        long warmup = 100_000;
+        int runs = 3;
         List<Integer> streams = List.of(1000, 5000);
         boolean jfr = false;
         List<String> jvm = new ArrayList<>();

@@ -156,7 +156,7 @@ final class BenchStack implements AutoCloseable {
                 throw new IllegalStateException("storage did not reach checkpoint " + opId + " within " + timeout.toSeconds()
                         + " s (it holds " + storedCheckpoint(connection) + ")");
             }
-            Thread.sleep(5);
+            Thread.sleep(10); // coarse enough to cost PostgreSQL little, fine enough for runs of seconds
         }
     }
 

@@ -82,6 +82,15 @@ final class ReplicationBenchmark {
                 figures.add(NAME, "  PostgreSQL CPU by process, run " + run, "", CpuTime.describe(pgCpu,
                         CpuTime.postgresByRole(pgData, roles)));
             }
+            // What logical decoding costs on its own: the same raw inserts while the slot is read
+            // (the walsender decodes and filters them; the bridge receives nothing).
+            Map<String, Long> pgCpu = CpuTime.postgresByRole(pgData, roles);
+            long started = System.nanoTime();
+            SmallRows.insert(source, "raw_items", ++series, 0, rows, owners);
+            long elapsed = System.nanoTime() - started;
+            figures.rate(NAME, "raw insert while the bridge reads the slot", Figures.perSecond(rows, elapsed), "rows/s",
+                    "table outside the publication: " + CpuTime.describe(pgCpu, CpuTime.postgresByRole(pgData, roles)));
+
             double rawMedian = median(raw);
             double replicatedMedian = median(replicated);
             if (options.runs() > 1) {
