@@ -101,10 +101,10 @@ final class ReplicationBenchmark {
         }
     }
 
-    /** Where the time went: CPU seconds of the bridge and of PostgreSQL against the wall-clock time. */
+    /** Where the time went: CPU seconds of the bridge (0: not running) and of PostgreSQL against the wall-clock time. */
     private static String cpu(long wallNanos, long bridgeNanos, long postgresNanos) {
-        return String.format(Locale.ROOT, "CPU %s bridge, %.1f s PostgreSQL in %.1f s", bridgeNanos == 0 ? "-" :
-                String.format(Locale.ROOT, "%.1f s", bridgeNanos / 1e9), postgresNanos / 1e9, wallNanos / 1e9);
+        String bridge = bridgeNanos == 0 ? "" : String.format(Locale.ROOT, "%.1f s bridge, ", bridgeNanos / 1e9);
+        return String.format(Locale.ROOT, "CPU %s%.1f s PostgreSQL in %.1f s", bridge, postgresNanos / 1e9, wallNanos / 1e9);
     }
 
     private static long sum(Map<String, Long> values) {
