@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +30,7 @@ import io.checkpointrelay.bridge.rules.SourceTable;
  */
 final class StorageWrites implements ChangePlanner.StoredRows {
 
-    private static final int COPY_CHUNK_CHARS = 1 << 20;
+    private static final int COPY_CHUNK_BYTES = 1 << 20;
 
     private final Connection connection;
     private final StorageTables tables;
@@ -161,50 +162,44 @@ final class StorageWrites implements ChangePlanner.StoredRows {
 
     private void copyRows(List<Map.Entry<RowId, StoredRow>> rows) throws SQLException {
         copy(tables.currentRows() + " (source_table, row_key, data, buckets)", rows, (text, row) -> {
-            CopyText.field(text, row.getKey().table().key()).append('\t');
-            CopyText.field(text, row.getKey().key()).append('\t');
-            CopyText.field(text, row.getValue().data()).append('\t');
-            CopyText.field(text, RowPlacement.toJson(row.getValue().placements())).append('\n');
+            text.field(row.getKey().table().key()).tab();
+            text.field(row.getKey().key()).tab();
+            text.field(row.getValue().data()).tab();
+            text.field(RowPlacement.toJson(row.getValue().placements())).endLine();
         });
     }
 
     private void copyOps(List<BucketOp> ops) throws SQLException {
         copy(tables.bucketData() + " (bucket, op_id, op, object_type, object_id, subkey, data, checksum)", ops, (text, op) -> {
-            CopyText.field(text, op.bucket()).append('\t').append(op.opId()).append('\t').append(op.op().name()).append('\t');
-            CopyText.field(text, op.objectType()).append('\t');
-            CopyText.field(text, op.objectId()).append('\t');
-            CopyText.field(text, op.subkey()).append('\t');
-            CopyText.field(text, op.data()).append('\t').append(op.checksum()).append('\n');
+            text.field(op.bucket()).tab().number(op.opId()).tab().field(op.op().name()).tab();
+            text.field(op.objectType()).tab();
+            text.field(op.objectId()).tab();
+            text.field(op.subkey()).tab();
+            text.field(op.data()).tab().number(op.checksum()).endLine();
         });
     }
 
     /** COPY {@code target} FROM STDIN in text format, one line per item, sent in chunks. */
-    private <T> void copy(String target, List<T> items, BiConsumer<StringBuilder, T> line) throws SQLException {
+    private <T> void copy(String target, List<T> items, BiConsumer<CopyText, T> line) throws SQLException {
         if (items.isEmpty()) {
             return;
         }
         CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + target + " FROM STDIN");
         try {
-            StringBuilder text = new StringBuilder(Math.min(COPY_CHUNK_CHARS + 4096, items.size() * 256));
+            CopyText text = new CopyText(Math.min(COPY_CHUNK_BYTES + 4096, items.size() * 256));
             for (T item : items) {
                 line.accept(text, item);
-                if (text.length() >= COPY_CHUNK_CHARS) {
-                    send(copy, text);
+                if (text.length() >= COPY_CHUNK_BYTES) {
+                    text.sendTo(copy);
                 }
             }
-            send(copy, text);
+            text.sendTo(copy);
             copy.endCopy();
         } finally {
             if (copy.isActive()) {
                 copy.cancelCopy();
             }
         }
-    }
-
-    private static void send(CopyIn copy, StringBuilder text) throws SQLException {
-        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-        copy.writeToCopy(bytes, 0, bytes.length);
-        text.setLength(0);
     }
 
     private void addToBucketStates(List<BucketState> increments) throws SQLException {
@@ -327,26 +322,118 @@ final class StorageWrites implements ChangePlanner.StoredRows {
         return connection.createArrayOf("text", values.toArray(String[]::new));
     }
 
-    /** Escaping of COPY's text format. */
+    /**
+     * Lines of COPY's text format, UTF-8 encoded and escaped into one reusable byte buffer:
+     * replication writes several fields per row, and escaping char by char into a StringBuilder,
+     * then copying it into a String and that into bytes, cost more than PostgreSQL's side of the COPY.
+     */
     static final class CopyText {
-        private CopyText() {
+
+        private byte[] bytes;
+        private int length;
+
+        CopyText(int capacity) {
+            bytes = new byte[Math.max(capacity, 64)];
         }
 
-        static StringBuilder field(StringBuilder out, String value) {
+        /** The value escaped ({@code \\}, {@code \n}, {@code \r}, {@code \t}), or {@code \N} for null. */
+        CopyText field(String value) {
             if (value == null) {
-                return out.append("\\N");
+                ensure(2);
+                bytes[length++] = '\\';
+                bytes[length++] = 'N';
+                return this;
             }
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                switch (c) {
-                    case '\\' -> out.append("\\\\");
-                    case '\n' -> out.append("\\n");
-                    case '\r' -> out.append("\\r");
-                    case '\t' -> out.append("\\t");
-                    default -> out.append(c);
+            // The JDK's encoder and indexOf are the fastest (vectorized); the characters to escape
+            // are ASCII, and UTF-8 never uses ASCII bytes inside a multi-byte sequence.
+            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+            if (value.indexOf('\\') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0 && value.indexOf('\t') < 0) {
+                ensure(utf8.length);
+                System.arraycopy(utf8, 0, bytes, length, utf8.length);
+                length += utf8.length;
+                return this;
+            }
+            ensure(2 * utf8.length);
+            for (byte b : utf8) {
+                switch (b) {
+                    case '\\' -> escaped('\\');
+                    case '\n' -> escaped('n');
+                    case '\r' -> escaped('r');
+                    case '\t' -> escaped('t');
+                    default -> bytes[length++] = b;
                 }
             }
-            return out;
+            return this;
+        }
+
+        private void escaped(char c) {
+            bytes[length++] = '\\';
+            bytes[length++] = (byte) c;
+        }
+
+        /** Decimal digits, written directly (no String per number: two per op). */
+        CopyText number(long value) {
+            if (value == Long.MIN_VALUE) {
+                return ascii(Long.toString(value));
+            }
+            ensure(20);
+            if (value < 0) {
+                bytes[length++] = '-';
+                value = -value;
+            }
+            int start = length;
+            do {
+                bytes[length++] = (byte) ('0' + value % 10);
+                value /= 10;
+            } while (value != 0);
+            for (int i = start, j = length - 1; i < j; i++, j--) {
+                byte digit = bytes[i];
+                bytes[i] = bytes[j];
+                bytes[j] = digit;
+            }
+            return this;
+        }
+
+        private CopyText ascii(String text) {
+            ensure(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                bytes[length++] = (byte) text.charAt(i);
+            }
+            return this;
+        }
+
+        CopyText tab() {
+            ensure(1);
+            bytes[length++] = '\t';
+            return this;
+        }
+
+        CopyText endLine() {
+            ensure(1);
+            bytes[length++] = '\n';
+            return this;
+        }
+
+        int length() {
+            return length;
+        }
+
+        /** The text so far as a string (tests). */
+        String text() {
+            return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        }
+
+        void sendTo(CopyIn copy) throws SQLException {
+            if (length > 0) {
+                copy.writeToCopy(bytes, 0, length);
+                length = 0;
+            }
+        }
+
+        private void ensure(int more) {
+            if (length + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
         }
     }
 }

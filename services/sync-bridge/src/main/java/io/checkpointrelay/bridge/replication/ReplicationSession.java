@@ -54,6 +54,8 @@ class ReplicationSession {
     private final ReplicationStatus status;
     private final ReplicationMetrics metrics;
     private final RelayConfig.Replication config;
+    /** End of the latest heartbeat transaction read, until it is acknowledged (replication thread only). */
+    private LogSequenceNumber heartbeatToReport;
 
     ReplicationSession(@DataSource(BridgeBeans.REPLICATION_POOL) AgroalDataSource dataSource, SourceConnections connections,
             SyncRules rules, CheckpointsTable checkpointsTable, BucketWriter writer, CheckpointNotifier notifier,
@@ -160,57 +162,81 @@ class ReplicationSession {
         status.set(ReplicationStatus.State.REPLICATING, "streaming from " + position.lsn().asString());
         LOG.infof("Replicating slot %s from %s (checkpoint %d)", config.slot(), position.lsn().asString(), position.lastOpId());
 
+        heartbeatToReport = null;
         TransactionAssembler assembler = new TransactionAssembler(rules, checkpointsTable);
         ReplicationHeartbeat heartbeat = new ReplicationHeartbeat(dataSource, config.heartbeatInterval());
         List<CommittedTransaction> pending = new ArrayList<>();
         int pendingChanges = 0;
         long pendingSince = 0;
         long maxDelayNanos = config.maxBatchDelay().toNanos();
-        LogSequenceNumber stored = position.lsn();
-        LogSequenceNumber acknowledged = stored;
-        try {
+        LogSequenceNumber taken = position.lsn();
+        LogSequenceNumber acknowledged = taken;
+        // Storing runs beside reading: one batch in storage while the next one is read (see StorageStage).
+        try (StorageStage storage = new StorageStage(this::store)) {
             while (running.getAsBoolean()) {
+                LogSequenceNumber stored = storage.poll(0);
+                if (stored != null) {
+                    acknowledged = acknowledge(stream, stored);
+                }
                 ByteBuffer buffer = stream.readPending();
-                if (buffer == null) {
-                    if (!pending.isEmpty()) {
-                        stored = store(pending, stream);
-                        acknowledged = stored;
+                if (buffer != null) {
+                    heartbeat.received();
+                    CommittedTransaction transaction = assembler.accept(PgOutputDecoder.decode(buffer));
+                    if (transaction == null) {
+                        continue;
+                    }
+                    if (taken != null && transaction.endLsn().compareTo(taken) <= 0) {
+                        LOG.debugf("Skipping transaction ending at %s: already stored", transaction.endLsn().asString());
+                        continue;
+                    }
+                    taken = transaction.endLsn();
+                    if (transaction.heartbeat()) {
+                        heartbeatToReport = taken;
+                    }
+                    if (pending.isEmpty()) {
+                        pendingSince = System.nanoTime();
+                    }
+                    pending.add(transaction);
+                    pendingChanges += transaction.changes().size();
+                }
+                // Store when nothing more is waiting, when the batch is big, or when it has waited
+                // long enough while more keeps arriving; a big batch waits for the one in storage.
+                boolean full = pendingChanges >= config.maxBatchChanges();
+                if (!pending.isEmpty() && (buffer == null || full || System.nanoTime() - pendingSince >= maxDelayNanos)) {
+                    if (storage.busy() && full) {
+                        acknowledged = acknowledge(stream, storage.await());
+                    }
+                    if (!storage.busy()) {
+                        storage.submit(pending);
                         pending.clear();
                         pendingChanges = 0;
                         continue;
                     }
-                    if (!assembler.inTransaction()) {
+                }
+                if (buffer == null) {
+                    if (storage.busy()) {
+                        stored = storage.poll(IDLE_POLL_MILLIS);
+                        if (stored != null) {
+                            acknowledged = acknowledge(stream, stored);
+                        }
+                        continue;
+                    }
+                    if (pending.isEmpty() && !assembler.inTransaction()) {
                         metrics.caughtUp();
                         acknowledged = acknowledgeIdle(stream, acknowledged);
                         heartbeat.beatIfIdle();
                     }
                     Thread.sleep(IDLE_POLL_MILLIS);
-                    continue;
-                }
-                heartbeat.received();
-                CommittedTransaction transaction = assembler.accept(PgOutputDecoder.decode(buffer));
-                if (transaction == null) {
-                    continue;
-                }
-                if (stored != null && transaction.endLsn().compareTo(stored) <= 0) {
-                    LOG.debugf("Skipping transaction ending at %s: already stored", transaction.endLsn().asString());
-                    continue;
-                }
-                if (pending.isEmpty()) {
-                    pendingSince = System.nanoTime();
-                }
-                pending.add(transaction);
-                pendingChanges += transaction.changes().size();
-                // Store when the batch is big, or has waited long enough while more keeps arriving.
-                if (pendingChanges >= config.maxBatchChanges() || System.nanoTime() - pendingSince >= maxDelayNanos) {
-                    stored = store(pending, stream);
-                    acknowledged = stored;
-                    pending.clear();
-                    pendingChanges = 0;
                 }
             }
+            // Complete transactions already received: keep the work.
+            LogSequenceNumber stored = storage.await();
+            if (stored != null) {
+                acknowledge(stream, stored);
+            }
             if (!pending.isEmpty()) {
-                store(pending, stream); // complete transactions already received: keep the work
+                storage.submit(pending);
+                acknowledge(stream, storage.await());
             }
             stream.forceUpdateStatus();
         } finally {
@@ -223,25 +249,39 @@ class ReplicationSession {
     }
 
     /**
-     * Stores the transactions in one storage transaction, then acknowledges their end position.
-     * Transactions storage already holds (a restart between storage commit and acknowledgement)
-     * are skipped.
+     * Storage holds everything up to {@code stored}: only now may PostgreSQL forget it. A stored
+     * heartbeat is reported at once rather than at the next status interval: it exists to release WAL.
      */
-    private LogSequenceNumber store(List<CommittedTransaction> transactions, PGReplicationStream stream) throws SQLException {
+    private LogSequenceNumber acknowledge(PGReplicationStream stream, LogSequenceNumber stored) throws SQLException {
+        stream.setAppliedLSN(stored);
+        stream.setFlushedLSN(stored);
+        if (heartbeatToReport != null && stored.compareTo(heartbeatToReport) >= 0) {
+            heartbeatToReport = null;
+            stream.forceUpdateStatus();
+        }
+        return stored;
+    }
+
+    /**
+     * Stores the transactions in one storage transaction and announces the new checkpoint;
+     * returns the position to acknowledge. Transactions storage already holds (a restart between
+     * storage commit and acknowledgement) are skipped. Runs on the storage thread: it never
+     * touches the replication stream.
+     */
+    private LogSequenceNumber store(List<CommittedTransaction> transactions) throws SQLException {
         try {
-            return store(transactions, stream, true);
+            return store(transactions, true);
         } catch (RuntimeException e) {
             if (!BucketWriter.isDuplicateRow(e)) {
                 throw e;
             }
             // An inserted row was already stored (a table without a real key): upsert instead.
             LOG.debugf("Inserted row already stored; storing the batch again with upserts: %s", e.getMessage());
-            return store(transactions, stream, false);
+            return store(transactions, false);
         }
     }
 
-    private LogSequenceNumber store(List<CommittedTransaction> transactions, PGReplicationStream stream, boolean copyNewRows)
-            throws SQLException {
+    private LogSequenceNumber store(List<CommittedTransaction> transactions, boolean copyNewRows) throws SQLException {
         CommittedTransaction last = transactions.get(transactions.size() - 1);
         LogSequenceNumber end = last.endLsn();
         long checkpoint;
@@ -262,13 +302,6 @@ class ReplicationSession {
             batch.apply(changeSets);
             checkpoint = batch.commit(end);
             ops = batch.opsWritten();
-        }
-        // Durable in storage: only now may PostgreSQL forget these transactions.
-        stream.setAppliedLSN(end);
-        stream.setFlushedLSN(end);
-        if (transactions.stream().anyMatch(CommittedTransaction::heartbeat)) {
-            // A heartbeat exists to release WAL: report now rather than at the next status interval.
-            stream.forceUpdateStatus();
         }
         notifier.publish(checkpoint);
         metrics.stored(ops, count, last.commitTime());

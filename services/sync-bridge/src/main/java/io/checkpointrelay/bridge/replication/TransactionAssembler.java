@@ -100,6 +100,9 @@ final class TransactionAssembler {
             checkpointsTable.writeCheckpoint(row).ifPresent(writeCheckpoints::add);
         }
         if (rules.syncs(table)) {
+            if (!row.hasUnchangedValues()) {
+                row.json(); // every stored row needs it: computed here, while storage writes the previous batch
+            }
             String key = relation.key(row);
             String previousKey = oldTuple == null ? null : relation.key(relation.row(oldTuple));
             changes.add(new RowChange.Upsert(table, key, key.equals(previousKey) ? null : previousKey, row, inserted));

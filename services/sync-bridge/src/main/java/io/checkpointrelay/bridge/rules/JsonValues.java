@@ -43,8 +43,23 @@ public final class JsonValues {
     /** Appends a JSON string literal. */
     public static StringBuilder appendString(StringBuilder out, String text) {
         out.append('"');
-        ENCODER.quoteAsString(text, out);
+        if (needsEscaping(text)) {
+            ENCODER.quoteAsString(text, out);
+        } else {
+            out.append(text); // most values: one bulk copy instead of a char at a time
+        }
         return out.append('"');
+    }
+
+    /** Whether the text holds a character JSON escapes (the encoder escapes exactly these). */
+    private static boolean needsEscaping(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A JSON array of the values, e.g. {@code ["alice",3]}: the parameter part of a bucket name. */
@@ -66,7 +81,7 @@ public final class JsonValues {
             if (i > 0) {
                 out.append(',');
             }
-            appendString(out, row.shape().columns().get(i)).append(':');
+            out.append(row.shape().jsonName(i));
             append(out, row.value(i));
         }
         return out.append('}').toString();

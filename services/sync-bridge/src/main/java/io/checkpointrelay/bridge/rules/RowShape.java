@@ -9,12 +9,16 @@ public final class RowShape {
 
     private final List<String> columns;
     private final Map<String, Integer> indexes;
+    /** {@code "name":} per column: every row's JSON starts its values with these. */
+    private final String[] jsonNames;
 
     public RowShape(List<String> columns) {
         this.columns = List.copyOf(columns);
         this.indexes = new HashMap<>();
+        this.jsonNames = new String[this.columns.size()];
         for (int i = 0; i < this.columns.size(); i++) {
             indexes.put(this.columns.get(i), i);
+            jsonNames[i] = JsonValues.appendString(new StringBuilder(), this.columns.get(i)).append(':').toString();
         }
     }
 
@@ -24,6 +28,11 @@ public final class RowShape {
 
     public int size() {
         return columns.size();
+    }
+
+    /** The column's name as a JSON object key, with the colon: {@code "name":}. */
+    String jsonName(int index) {
+        return jsonNames[index];
     }
 
     /** Position of {@code column}, or -1. */
