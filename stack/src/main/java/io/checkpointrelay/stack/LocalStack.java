@@ -233,6 +233,9 @@ public final class LocalStack implements AutoCloseable {
             }
             case UPLOAD_API -> {
                 config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+                // Keeps the greatest checkpoint request id per (user, client) in the application database.
+                config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(DATABASE));
+                config.put("quarkus.datasource.username", LocalPostgres.USER);
                 config.put("relay.schema.file", home.demoAppSchema().toString());
                 config.put("relay.jwt.secret", jwtSecret);
             }

@@ -29,7 +29,7 @@ import io.restassured.http.ContentType;
  * a valid marker request, and the marker must be the only record of that client.
  */
 @QuarkusTest
-@WithTestResource(UploadsKafkaResource.class)
+@WithTestResource(UploadsStackResource.class)
 class BatchValidationTest {
 
     private static final String USER = "validation-user";

@@ -11,7 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** What operators and client developers read besides the API itself. */
 @QuarkusTest
-@WithTestResource(UploadsKafkaResource.class)
+@WithTestResource(UploadsStackResource.class)
 class OperationalEndpointsTest {
 
     @Test

@@ -21,7 +21,7 @@ import io.restassured.http.ContentType;
  */
 @QuarkusTest
 @TestProfile(QueueUnavailableTest.MissingTopic.class)
-@WithTestResource(UploadsKafkaResource.class)
+@WithTestResource(UploadsStackResource.class)
 class QueueUnavailableTest {
 
     public static class MissingTopic implements QuarkusTestProfile {

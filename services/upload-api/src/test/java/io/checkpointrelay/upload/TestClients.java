@@ -46,4 +46,31 @@ final class TestClients {
                 .then().statusCode(200)
                 .extract().path("data.batch_id");
     }
+
+    /** {@code POST /api/checkpoint-request} as user, with the given JSON body. */
+    static Response checkpointRequest(String userId, String body) {
+        return given()
+                .header("Authorization", "Token " + tokenFor(userId))
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/checkpoint-request");
+    }
+
+    /** A checkpoint request as the stock SDK's connector posts it; returns the effective id. */
+    static String requestCheckpoint(String userId, String clientId, String requestId) {
+        return checkpointRequest(userId, """
+                {"client_id": "%s", "checkpoint_request_id": "%s"}
+                """.formatted(clientId, requestId))
+                .then().statusCode(200)
+                .extract().path("data.checkpoint_request_id");
+    }
+
+    /** An upload without a checkpoint request (so it moves no counter) that must succeed; returns its batch id. */
+    static String uploadEntryMarker(String userId, String clientId) {
+        return upload(userId, """
+                {"client_id": "%s", "batch": [{"op": "DELETE", "type": "todos", "id": "%s"}]}
+                """.formatted(clientId, UUID.randomUUID()))
+                .then().statusCode(200)
+                .extract().path("data.batch_id");
+    }
 }

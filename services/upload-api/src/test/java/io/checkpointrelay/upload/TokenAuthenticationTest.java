@@ -22,7 +22,7 @@ import io.restassured.specification.RequestSpecification;
 
 /** Only a valid token for this service, carrying a user id, may upload. */
 @QuarkusTest
-@WithTestResource(UploadsKafkaResource.class)
+@WithTestResource(UploadsStackResource.class)
 class TokenAuthenticationTest {
 
     private static final String USER = "auth-user";

@@ -26,7 +26,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** An accepted upload is on the topic, once, under its user and client, exactly as the client sent it. */
 @QuarkusTest
-@WithTestResource(UploadsKafkaResource.class)
+@WithTestResource(UploadsStackResource.class)
 class UploadEnqueueTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -52,6 +52,25 @@ public class UploadRequestReader {
         return new UploadRequest(clientId, entries, checkpointRequestId);
     }
 
+    /**
+     * Reads a {@code POST /api/checkpoint-request} body: {@code client_id} and
+     * {@code checkpoint_request_id}, both required, checked as in an upload.
+     *
+     * @throws InvalidUploadException saying what is wrong
+     */
+    public CheckpointRequest readCheckpointRequest(JsonNode body) {
+        if (body == null || body.isNull() || body.isMissingNode() || !body.isObject()) {
+            throw new InvalidUploadException("The body must be a JSON object with client_id and checkpoint_request_id, got "
+                    + (body == null || body.isMissingNode() ? "nothing" : kind(body)));
+        }
+        String clientId = clientId(body.get("client_id"));
+        Long checkpointRequestId = checkpointRequestId(body.get("checkpoint_request_id"));
+        if (checkpointRequestId == null) {
+            throw new InvalidUploadException("checkpoint_request_id is missing");
+        }
+        return new CheckpointRequest(clientId, checkpointRequestId);
+    }
+
     private static String clientId(JsonNode node) {
         if (node == null || node.isNull()) {
             throw new InvalidUploadException("client_id is missing");

@@ -7,6 +7,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.checkpointrelay.http.ErrorBody;
 import io.checkpointrelay.upload.batch.InvalidUploadException;
+import io.checkpointrelay.upload.checkpoint.CheckpointStoreUnavailableException;
 import io.checkpointrelay.upload.queue.QueueUnavailableException;
 
 /** The upload outcomes that are not 200, in the shared {@link ErrorBody} shape. */
@@ -26,6 +27,15 @@ public class UploadErrorMappers {
         LOG.warn(e.getMessage());
         return Response.fromResponse(ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE, "QUEUE_UNAVAILABLE",
                 "The upload queue is unavailable, retry the batch later"))
+                .header("Retry-After", RETRY_AFTER_SECONDS)
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response checkpointStoreUnavailable(CheckpointStoreUnavailableException e) {
+        LOG.warn(e.getMessage());
+        return Response.fromResponse(ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE, "CHECKPOINT_STORE_UNAVAILABLE",
+                "The checkpoint request database is unavailable, retry later"))
                 .header("Retry-After", RETRY_AFTER_SECONDS)
                 .build();
     }

@@ -20,6 +20,7 @@ import io.checkpointrelay.protocol.upload.QueuedBatch;
 import io.checkpointrelay.upload.batch.InvalidUploadException;
 import io.checkpointrelay.upload.batch.UploadRequest;
 import io.checkpointrelay.upload.batch.UploadRequestReader;
+import io.checkpointrelay.upload.checkpoint.CheckpointRequestStore;
 import io.checkpointrelay.upload.queue.UploadQueue;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -32,12 +33,15 @@ public class UploadResource {
 
     private final UploadRequestReader reader;
     private final UploadQueue queue;
+    private final CheckpointRequestStore checkpointRequests;
     private final UploadMetrics metrics;
     private final JsonWebToken token;
 
-    public UploadResource(UploadRequestReader reader, UploadQueue queue, UploadMetrics metrics, JsonWebToken token) {
+    public UploadResource(UploadRequestReader reader, UploadQueue queue, CheckpointRequestStore checkpointRequests,
+            UploadMetrics metrics, JsonWebToken token) {
         this.reader = reader;
         this.queue = queue;
+        this.checkpointRequests = checkpointRequests;
         this.metrics = metrics;
         this.token = token;
     }
@@ -47,12 +51,14 @@ public class UploadResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Queue a batch of client writes and/or a checkpoint request",
             description = "Body: {client_id, checkpoint_request_id?, batch: [CrudEntry...]}. "
-                    + "Answers once Kafka has acknowledged the batch; nothing is queued when any entry is invalid.")
+                    + "Answers once Kafka has acknowledged the batch; nothing is queued when any entry is invalid. "
+                    + "A checkpoint_request_id is recorded first; the batch carries, and the answer names, the effective id: "
+                    + "the greatest ever accepted for (user, client).")
     @APIResponse(responseCode = "200", description = "Queued")
     @APIResponse(responseCode = "400", description = "Invalid body; nothing was queued")
     @APIResponse(responseCode = "401", description = "Missing or invalid token")
     @APIResponse(responseCode = "413", description = "Body larger than quarkus.http.limits.max-body-size")
-    @APIResponse(responseCode = "503", description = "Kafka did not acknowledge the batch; retry it")
+    @APIResponse(responseCode = "503", description = "The database or Kafka did not answer; retry the batch")
     public Uni<UploadAccepted> upload(JsonNode body) {
         UploadRequest request;
         try {
@@ -61,11 +67,27 @@ public class UploadResource {
             metrics.rejected();
             throw e;
         }
-        QueuedBatch batch = new QueuedBatch(QueuedBatch.VERSION, UUID.randomUUID().toString(), token.getSubject(),
-                request.clientId(), request.entries(), request.checkpointRequestId(), Instant.now());
-        return queue.enqueue(batch)
-                .onItem().invoke(() -> metrics.accepted(batch.entries().size()))
-                .onFailure().invoke(metrics::unavailable)
-                .replaceWith(() -> UploadAccepted.of(batch));
+        String userId = token.getSubject();
+        return effectiveCheckpointRequestId(userId, request)
+                .chain(checkpoint -> {
+                    QueuedBatch batch = new QueuedBatch(QueuedBatch.VERSION, UUID.randomUUID().toString(), userId,
+                            request.clientId(), request.entries(), checkpoint, Instant.now());
+                    return queue.enqueue(batch)
+                            .onItem().invoke(() -> metrics.accepted(batch.entries().size()))
+                            .onFailure().invoke(metrics::unavailable)
+                            .replaceWith(() -> UploadAccepted.of(batch));
+                });
+    }
+
+    /**
+     * The greatest id accepted for (user, client) once the posted one is recorded, or null when
+     * none was posted. A stale id does not hold back the batch: it goes out with the greater,
+     * already accepted id, which the client then targets.
+     */
+    private Uni<Long> effectiveCheckpointRequestId(String userId, UploadRequest request) {
+        if (request.checkpointRequestId() == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return checkpointRequests.record(userId, request.clientId(), request.checkpointRequestId());
     }
 }

@@ -1,0 +1,232 @@
+package io.checkpointrelay.upload;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.checkpointrelay.protocol.upload.ClientKey;
+import io.checkpointrelay.protocol.upload.QueuedBatch;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/**
+ * {@code POST /api/checkpoint-request}, what a stock SDK connector's {@code postCheckpointRequest}
+ * calls: the answer is always the greatest id accepted for (user, client), and every id that is
+ * not stale is queued behind the client's uploads. Each test checks the topic up to a marker
+ * upload without a request id, so "queued nothing" is observed, not assumed.
+ */
+@QuarkusTest
+@WithTestResource(UploadsStackResource.class)
+class CheckpointRequestTest {
+
+    private static UploadsTopic topic;
+
+    @BeforeAll
+    static void openTopic() {
+        topic = new UploadsTopic();
+    }
+
+    @AfterAll
+    static void closeTopic() {
+        topic.close();
+    }
+
+    @Test
+    void greaterIdsReplaceAndAreQueuedInOrder() {
+        String user = TestClients.uniqueId("user");
+        String client = TestClients.uniqueId("client");
+
+        assertThat(TestClients.requestCheckpoint(user, client, "1")).isEqualTo("1");
+        assertThat(TestClients.requestCheckpoint(user, client, "2")).isEqualTo("2");
+        assertThat(TestClients.requestCheckpoint(user, client, "9223372036854775807")).isEqualTo("9223372036854775807");
+
+        assertThat(queuedRequestIds(user, client)).containsExactly(1L, 2L, Long.MAX_VALUE);
+    }
+
+    @Test
+    void staleIdAnswersTheStoredOneAndQueuesNothing() {
+        String user = TestClients.uniqueId("user");
+        String client = TestClients.uniqueId("client");
+        TestClients.requestCheckpoint(user, client, "7");
+
+        // A cleared client database starts its counter again at "1": it must be reseeded to 7.
+        assertThat(TestClients.requestCheckpoint(user, client, "1")).isEqualTo("7");
+        assertThat(TestClients.requestCheckpoint(user, client, "6")).isEqualTo("7");
+
+        assertThat(queuedRequestIds(user, client)).containsExactly(7L);
+    }
+
+    @Test
+    void equalIdIsQueuedAgain() {
+        String user = TestClients.uniqueId("user");
+        String client = TestClients.uniqueId("client");
+
+        assertThat(TestClients.requestCheckpoint(user, client, "5")).isEqualTo("5");
+        assertThat(TestClients.requestCheckpoint(user, client, "5")).isEqualTo("5");
+
+        List<ConsumerRecord<String, QueuedBatch>> records = recordsUntilMarker(user, client);
+        assertThat(records).hasSize(3);
+        assertThat(records.subList(0, 2)).allSatisfy(record -> {
+            assertThat(record.value().checkpointRequestId()).isEqualTo(5L);
+            assertThat(record.value().entries()).isEmpty();
+            assertThat(record.value().userId()).isEqualTo(user);
+            assertThat(record.value().clientId()).isEqualTo(client);
+        });
+        assertThat(records.get(0).value().batchId()).isNotEqualTo(records.get(1).value().batchId());
+    }
+
+    @Test
+    void integerIdIsAcceptedAndAnsweredAsString() {
+        String user = TestClients.uniqueId("user");
+        String client = TestClients.uniqueId("client");
+
+        TestClients.checkpointRequest(user, """
+                {"client_id": "%s", "checkpoint_request_id": 42}""".formatted(client))
+                .then().statusCode(200)
+                .contentType(ContentType.JSON)
+                .body("data.checkpoint_request_id", is("42"));
+
+        assertThat(queuedRequestIds(user, client)).containsExactly(42L);
+    }
+
+    @Test
+    void concurrentPostsKeepTheGreatest() throws Exception {
+        String user = TestClients.uniqueId("user");
+        String client = TestClients.uniqueId("client");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<CompletableFuture<String>> answers = IntStream.rangeClosed(1, 40)
+                    .mapToObj(id -> CompletableFuture.supplyAsync(
+                            () -> TestClients.requestCheckpoint(user, client, Integer.toString(id)), pool))
+                    .toList();
+            for (CompletableFuture<String> answer : answers) {
+                // Each answer is at least the id posted: never an id lower than one already accepted.
+                assertThat(Long.parseLong(answer.get())).isBetween(1L, 40L);
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        assertThat(TestClients.requestCheckpoint(user, client, "1")).isEqualTo("40");
+        assertThat(queuedRequestIds(user, client)).contains(40L).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void eachUserCountsOnItsOwnForTheSameClient() {
+        // The client id survives disconnectAndClear(), so a user switch on one device keeps it.
+        String client = TestClients.uniqueId("client");
+        String alice = TestClients.uniqueId("alice");
+        String bob = TestClients.uniqueId("bob");
+
+        TestClients.requestCheckpoint(alice, client, "9");
+        assertThat(TestClients.requestCheckpoint(bob, client, "1")).isEqualTo("1");
+        assertThat(TestClients.requestCheckpoint(alice, client, "1")).isEqualTo("9");
+
+        assertThat(queuedRequestIds(bob, client)).containsExactly(1L);
+    }
+
+    @Test
+    void uploadAnswersAndQueuesTheEffectiveId() {
+        String user = TestClients.uniqueId("user");
+        String client = TestClients.uniqueId("client");
+        TestClients.requestCheckpoint(user, client, "12");
+
+        TestClients.upload(user, """
+                {"client_id": "%s", "checkpoint_request_id": "3",
+                 "batch": [{"op": "DELETE", "type": "todos", "id": "0b7e1b8a-54a4-4c55-9a3e-2f7f0d3c1e01"}]}""".formatted(client))
+                .then().statusCode(200)
+                .body("data.checkpoint_request_id", is("12"));
+        TestClients.upload(user, """
+                {"client_id": "%s", "checkpoint_request_id": 13, "batch": []}""".formatted(client))
+                .then().statusCode(200)
+                .body("data.checkpoint_request_id", is("13"));
+
+        assertThat(queuedRequestIds(user, client)).containsExactly(12L, 12L, 13L);
+        assertThat(TestClients.requestCheckpoint(user, client, "1")).isEqualTo("13");
+    }
+
+    /** Name and body ({@code CLIENT} stands for the client id) and what the message must say. */
+    static Stream<Arguments> invalidBodies() {
+        return Stream.of(
+                Arguments.of("missing client_id", """
+                        {"checkpoint_request_id": "1"}""", "client_id is missing"),
+                Arguments.of("missing id", """
+                        {"client_id": "CLIENT"}""", "checkpoint_request_id is missing"),
+                Arguments.of("id 0", request("\"0\""), "from 1 to 2^63-1, got 0"),
+                Arguments.of("negative id", request("-5"), "from 1 to 2^63-1, got -5"),
+                Arguments.of("id above 2^63-1", request("\"9223372036854775808\""), "from 1 to 2^63-1, got 9223372036854775808"),
+                Arguments.of("non-numeric id", request("\"abc\""), "got 'abc'"),
+                Arguments.of("client_id too long", """
+                        {"client_id": "%s", "checkpoint_request_id": "1"}""".formatted("c".repeat(201)), "at most 200"),
+                Arguments.of("not an object", "[]", "must be a JSON object"));
+    }
+
+    private static String request(String idJson) {
+        return """
+                {"client_id": "CLIENT", "checkpoint_request_id": %s}""".formatted(idJson);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidBodies")
+    void invalidRequestIsRefusedAndNothingIsRecordedOrQueued(String name, String body, String message) {
+        String user = TestClients.uniqueId("user");
+        String client = TestClients.uniqueId("client");
+
+        TestClients.checkpointRequest(user, body.replace("CLIENT", client)).then()
+                .statusCode(400)
+                .contentType(ContentType.JSON)
+                .body("error.code", is("BAD_REQUEST"))
+                .body("error.message", containsString(message));
+
+        assertThat(queuedRequestIds(user, client)).isEmpty();
+        assertThat(TestClients.requestCheckpoint(user, client, "1")).as("nothing was recorded").isEqualTo("1");
+    }
+
+    @Test
+    void malformedJsonIsRefused() {
+        TestClients.checkpointRequest(TestClients.uniqueId("user"), "{\"client_id\": ").then()
+                .statusCode(400)
+                .contentType(ContentType.JSON)
+                .body("error.code", is("BAD_REQUEST"));
+    }
+
+    @Test
+    void missingTokenIsRejected() {
+        given().contentType(ContentType.JSON)
+                .body("{\"client_id\": \"c\", \"checkpoint_request_id\": \"1\"}")
+                .post("/api/checkpoint-request").then()
+                .statusCode(401)
+                .contentType(ContentType.JSON)
+                .body("error.code", is("UNAUTHORIZED"));
+    }
+
+    /** The records queued for (user, client) before a marker upload posted now, marker excluded. */
+    private static List<ConsumerRecord<String, QueuedBatch>> recordsUntilMarker(String user, String client) {
+        String marker = TestClients.uploadEntryMarker(user, client);
+        return topic.recordsUntil(new ClientKey(user, client).toKafkaKey(), marker);
+    }
+
+    private static List<Long> queuedRequestIds(String user, String client) {
+        List<ConsumerRecord<String, QueuedBatch>> records = recordsUntilMarker(user, client);
+        return records.subList(0, records.size() - 1).stream()
+                .map(record -> record.value().checkpointRequestId())
+                .toList();
+    }
+}

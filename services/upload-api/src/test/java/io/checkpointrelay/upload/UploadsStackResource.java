@@ -1,0 +1,68 @@
+package io.checkpointrelay.upload;
+
+import java.util.Map;
+
+import io.checkpointrelay.protocol.Topics;
+import io.checkpointrelay.stack.LocalKafka;
+import io.checkpointrelay.stack.LocalPostgres;
+import io.checkpointrelay.stack.Ports;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * A real in-JVM Kafka with the uploads topic created as an operator would (topics are never
+ * auto-created), and a real PostgreSQL with an empty application database, where the service
+ * creates its checkpoint request table itself. Every test class names this one resource, so
+ * they share one stack and one application start.
+ */
+public class UploadsStackResource implements QuarkusTestResourceLifecycleManager {
+
+    static final int PARTITIONS = 4;
+    static final String DATABASE = "app";
+
+    /** Init arg: {@code "down"} points the service at a port where no database listens. */
+    static final String DATABASE_ARG = "database";
+
+    private boolean databaseDown;
+    private LocalKafka kafka;
+    private LocalPostgres postgres;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        databaseDown = "down".equals(initArgs.get(DATABASE_ARG));
+    }
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            kafka = LocalKafka.startTemporary();
+            kafka.createTopic(Topics.UPLOADS, PARTITIONS);
+            if (!databaseDown) {
+                postgres = LocalPostgres.startTemporary();
+                postgres.createDatabase(DATABASE);
+            }
+        } catch (Exception e) {
+            stop();
+            throw new IllegalStateException("Cannot start Kafka and PostgreSQL for the tests", e);
+        }
+        return Map.of(
+                "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "quarkus.datasource.reactive.url", databaseDown
+                        ? "postgresql://localhost:" + Ports.free() + "/" + DATABASE
+                        : postgres.reactiveUrl(DATABASE),
+                "quarkus.datasource.username", LocalPostgres.USER);
+    }
+
+    @Override
+    public void stop() {
+        try {
+            if (kafka != null) {
+                kafka.close();
+            }
+            if (postgres != null) {
+                postgres.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot stop Kafka and PostgreSQL", e);
+        }
+    }
+}
