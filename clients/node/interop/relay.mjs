@@ -89,7 +89,7 @@ async function postJson(url, body) {
  * A backend connector as an app would write it for Checkpoint Relay: uploadData posts each CRUD
  * batch to upload-api, `{client_id, batch}`. With `checkpointRequests` it also implements
  * postCheckpointRequest (for `checkpointMode: 'requests'`), posting `{client_id,
- * checkpoint_request_id, batch: []}`; without it the SDK asks sync-bridge's
+ * checkpoint_request_id}` to upload-api's /api/checkpoint-request; without it the SDK asks sync-bridge's
  * /write-checkpoint2.json (legacy mode).
  *
  * It records what it posted (`uploads`, `checkpointRequests`) and can hold uploads back
@@ -122,8 +122,8 @@ export function relayConnector({ checkpointRequests }) {
   };
   if (checkpointRequests) {
     connector.postCheckpointRequest = async (clientId, requestId) => {
-      const answer = await postJson(`${UPLOAD_API_URL}/api/data`,
-        { client_id: clientId, checkpoint_request_id: requestId, batch: [] });
+      const answer = await postJson(`${UPLOAD_API_URL}/api/checkpoint-request`,
+        { client_id: clientId, checkpoint_request_id: requestId });
       connector.checkpointRequests.push({ clientId, requestId, answer });
       return answer.data.checkpoint_request_id;
     };
