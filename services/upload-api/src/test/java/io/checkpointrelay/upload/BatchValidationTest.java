@@ -80,6 +80,12 @@ class BatchValidationTest {
                         {"op": "PUT", "type": "todos", "id": "%s", "data": {"colour": "red"}}""".formatted(TODO_ID), """
                         {"op": "PUT", "type": "todos", "id": "%s", "data": {"size": 3}}""".formatted(TODO_ID)),
                         "batch[1]: unknown column 'colour' of table 'todos'; batch[2]: unknown column 'size'"),
+                Arguments.of("a row created for another user", batch("""
+                        {"op": "PUT", "type": "todos", "id": "%s", "data": {"description": "x", "created_by": "mallory"}}""".formatted(TODO_ID)),
+                        "batch[0]: column 'created_by' of table 'todos' must be your own user id 'validation-user', not \"mallory\""),
+                Arguments.of("a row handed to another user", batch("""
+                        {"op": "PATCH", "type": "lists", "id": "%s", "data": {"owner_id": "mallory"}}""".formatted(LIST_ID)),
+                        "batch[0]: column 'owner_id' of table 'lists' must be your own user id 'validation-user'"),
                 Arguments.of("batch not an array", """
                         {"client_id": "CLIENT", "batch": {"op": "PUT"}}""", "batch must be an array of CRUD entries, got object"),
                 Arguments.of("nothing to queue", """

@@ -164,4 +164,23 @@ public final class AppSchema {
         }
         return problems;
     }
+
+    /**
+     * Why {@code userId} may not write this entry as the owner it names, or null. In tables with
+     * an {@code owner_column}, a PUT or PATCH that sets it must set it to the writer's user id:
+     * nobody creates rows for, or hands rows to, another user. (Writes to rows another user
+     * already owns are refused where the rows are, by the write-applier.)
+     */
+    public String ownershipProblem(CrudEntry entry, String userId) {
+        TableSchema schema = tables.get(entry.type());
+        if (schema == null || schema.ownerColumn() == null || entry.op() == CrudOp.DELETE || entry.data() == null) {
+            return null;
+        }
+        JsonNode owner = entry.data().get(schema.ownerColumn());
+        if (owner == null || (owner.isTextual() && owner.textValue().equals(userId))) {
+            return null;
+        }
+        return "column '" + schema.ownerColumn() + "' of table '" + schema.name() + "' must be your own user id '" + userId
+                + "', not " + owner;
+    }
 }

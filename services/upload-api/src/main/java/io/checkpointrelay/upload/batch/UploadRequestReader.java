@@ -35,8 +35,11 @@ public class UploadRequestReader {
         this.maxEntries = config.upload().maxEntries();
     }
 
-    /** @throws InvalidUploadException naming every problem found (up to a few) */
-    public UploadRequest read(JsonNode body) {
+    /**
+     * @param userId the writer (the token's subject): rows it writes in owned tables must name it as owner
+     * @throws InvalidUploadException naming every problem found (up to a few)
+     */
+    public UploadRequest read(JsonNode body, String userId) {
         if (body == null || body.isNull() || body.isMissingNode()) {
             throw new InvalidUploadException("The body must be a JSON object with client_id and batch");
         }
@@ -45,7 +48,7 @@ public class UploadRequestReader {
         }
         String clientId = clientId(body.get("client_id"));
         Long checkpointRequestId = checkpointRequestId(body.get("checkpoint_request_id"));
-        List<CrudEntry> entries = entries(body.get("batch"));
+        List<CrudEntry> entries = entries(body.get("batch"), userId);
         if (entries.isEmpty() && checkpointRequestId == null) {
             throw new InvalidUploadException("batch is empty and there is no checkpoint_request_id: nothing to queue");
         }
@@ -100,7 +103,7 @@ public class UploadRequestReader {
         }
     }
 
-    private List<CrudEntry> entries(JsonNode batch) {
+    private List<CrudEntry> entries(JsonNode batch, String userId) {
         if (batch == null || batch.isNull()) {
             return List.of();
         }
@@ -119,6 +122,12 @@ public class UploadRequestReader {
             CrudEntry entry = entry(batch.get(i), entryProblems);
             if (entryProblems.isEmpty()) {
                 entryProblems.addAll(schema.problems(entry));
+            }
+            if (entryProblems.isEmpty()) {
+                String ownership = schema.ownershipProblem(entry, userId);
+                if (ownership != null) {
+                    entryProblems.add(ownership);
+                }
             }
             entryProblems.forEach(problem -> problems.add(where + problem));
             entries.add(entry);

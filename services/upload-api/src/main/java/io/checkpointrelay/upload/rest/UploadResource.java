@@ -62,7 +62,7 @@ public class UploadResource {
     public Uni<UploadAccepted> upload(JsonNode body) {
         UploadRequest request;
         try {
-            request = reader.read(body);
+            request = reader.read(body, token.getSubject());
         } catch (InvalidUploadException e) {
             metrics.rejected();
             throw e;
