@@ -2,6 +2,7 @@ package io.checkpointrelay.protocol.upload;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -33,6 +34,16 @@ public record QueuedBatch(
 
     public QueuedBatch {
         entries = entries == null ? List.of() : List.copyOf(entries);
+    }
+
+    /** A record accepted now, with a fresh batch id, in the format this code writes. */
+    public static QueuedBatch accepted(String userId, String clientId, List<CrudEntry> entries, Long checkpointRequestId) {
+        return new QueuedBatch(VERSION, UUID.randomUUID().toString(), userId, clientId, entries, checkpointRequestId, Instant.now());
+    }
+
+    /** A bare checkpoint request accepted now: no entries, fulfilled after the client's earlier batches. */
+    public static QueuedBatch checkpointRequest(String userId, String clientId, long checkpointRequestId) {
+        return accepted(userId, clientId, List.of(), checkpointRequestId);
     }
 
     public ClientKey clientKey() {

@@ -1,10 +1,7 @@
 package io.checkpointrelay.bridge.checkpoint;
 
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -74,8 +71,7 @@ public class CheckpointRequestQueue {
 
     /** Queues request {@code requestId} of (user, client) and waits for Kafka's acknowledgement. */
     public void send(String userId, String clientId, long requestId) throws UnavailableException {
-        QueuedBatch request = new QueuedBatch(QueuedBatch.VERSION, UUID.randomUUID().toString(), userId, clientId, List.of(),
-                requestId, Instant.now());
+        QueuedBatch request = QueuedBatch.checkpointRequest(userId, clientId, requestId);
         ProducerRecord<String, QueuedBatch> record = new ProducerRecord<>(topic, new ClientKey(userId, clientId).toKafkaKey(), request);
         try {
             producer.send(record).get(timeoutMillis, TimeUnit.MILLISECONDS);

@@ -1,8 +1,5 @@
 package io.checkpointrelay.upload.checkpoint;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -37,8 +34,7 @@ public class CheckpointRequests {
     public Uni<Long> request(String userId, String clientId, long requestId) {
         return store.record(userId, clientId, requestId)
                 .call(effective -> effective == requestId
-                        ? queue.enqueue(new QueuedBatch(QueuedBatch.VERSION, UUID.randomUUID().toString(), userId, clientId,
-                                List.of(), effective, Instant.now()))
+                        ? queue.enqueue(QueuedBatch.checkpointRequest(userId, clientId, effective))
                         : Uni.createFrom().voidItem());
     }
 }

@@ -1,7 +1,5 @@
 package io.checkpointrelay.upload.rest;
 
-import java.time.Instant;
-import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -60,18 +58,17 @@ public class UploadResource {
     @APIResponse(responseCode = "413", description = "Body larger than quarkus.http.limits.max-body-size")
     @APIResponse(responseCode = "503", description = "The database or Kafka did not answer; retry the batch")
     public Uni<UploadAccepted> upload(JsonNode body) {
+        String userId = token.getSubject();
         UploadRequest request;
         try {
-            request = reader.read(body, token.getSubject());
+            request = reader.read(body, userId);
         } catch (InvalidUploadException e) {
             metrics.rejected();
             throw e;
         }
-        String userId = token.getSubject();
         return effectiveCheckpointRequestId(userId, request)
                 .chain(checkpoint -> {
-                    QueuedBatch batch = new QueuedBatch(QueuedBatch.VERSION, UUID.randomUUID().toString(), userId,
-                            request.clientId(), request.entries(), checkpoint, Instant.now());
+                    QueuedBatch batch = QueuedBatch.accepted(userId, request.clientId(), request.entries(), checkpoint);
                     return queue.enqueue(batch)
                             .onItem().invoke(() -> metrics.accepted(batch.entries().size()))
                             .onFailure().invoke(metrics::unavailable)
