@@ -46,6 +46,18 @@ public final class AppSchema {
     }
 
     /**
+     * Loads the file the services' {@code relay.schema.file} setting names, at start-up: a file
+     * that cannot be used stops the service with a message naming the setting.
+     */
+    public static AppSchema loadSetting(Path file) {
+        try {
+            return load(file);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("relay.schema.file cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Reads and checks the schema file; an {@link IllegalArgumentException} says what is wrong and
      * names the file by its absolute path.
      */

@@ -17,12 +17,7 @@ public class AppSchemaProducer {
     @Singleton
     @Startup
     AppSchema appSchema(RelayConfig config) {
-        AppSchema schema;
-        try {
-            schema = AppSchema.load(config.schema().file());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("relay.schema.file cannot be used: " + e.getMessage(), e);
-        }
+        AppSchema schema = AppSchema.loadSetting(config.schema().file());
         LOG.infof("Applying writes to tables %s (schema %s)", schema.tables().keySet(), config.schema().file());
         return schema;
     }
