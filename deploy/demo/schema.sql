@@ -27,3 +27,17 @@ CREATE TABLE IF NOT EXISTS checkpoints (
     updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (user_id, client_id)
 );
+
+-- Batches write-applier rejected for good, one row per batch, so that sync rules can bring the
+-- reason back to the user whose write was undone. The full record went to the dead-letter topic.
+CREATE TABLE IF NOT EXISTS upload_rejections (
+    id uuid PRIMARY KEY,
+    user_id text NOT NULL,
+    client_id text NOT NULL,
+    batch_id text NOT NULL,
+    checkpoint_request_id bigint,
+    reason text NOT NULL,
+    entries jsonb NOT NULL,
+    dead_letter text NOT NULL,
+    rejected_at timestamptz NOT NULL DEFAULT now()
+);
