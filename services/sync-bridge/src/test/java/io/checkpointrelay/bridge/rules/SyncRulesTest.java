@@ -19,9 +19,11 @@ class SyncRulesTest {
     void demoRulesGiveEachUserTheirListsAndTodos() {
         SyncRules rules = SyncRulesLoader.load(Path.of("../../deploy/demo/sync-rules.yaml"));
 
-        assertThat(rules.tables()).containsExactly(SourceTable.parse("lists"), SourceTable.parse("todos"));
+        assertThat(rules.tables()).containsExactly(
+                SourceTable.parse("lists"), SourceTable.parse("todos"), SourceTable.parse("upload_rejections"));
         assertThat(staticBuckets(rules, RequestContext.ofUser("alice"))).containsExactly(
-                new BucketRef("user_lists[\"alice\"]", 3), new BucketRef("user_todos[\"alice\"]", 3));
+                new BucketRef("user_lists[\"alice\"]", 3), new BucketRef("user_todos[\"alice\"]", 3),
+                new BucketRef("user_rejections[\"alice\"]", 3));
 
         Row todo = new Row(TODO, new Object[] { "t1", "Milk", JsonNumber.ZERO, "alice", "l1" });
         assertThat(rules.evaluate(SourceTable.parse("todos"), todo)).containsExactly(new BucketEntry(
