@@ -176,8 +176,9 @@ public final class LocalStack implements AutoCloseable {
         listener.starting("kafka", "data in " + dataDirectory.resolve("kafka"));
         kafka = LocalKafka.start(dataDirectory.resolve("kafka"), 1);
         kafka.createTopic(Topics.UPLOADS, UPLOAD_PARTITIONS);
-        listener.ready("kafka", kafka.bootstrapServers() + ", topic " + Topics.UPLOADS + " (" + UPLOAD_PARTITIONS + " partitions)",
-                since(started));
+        kafka.createTopic(Topics.DEAD_LETTERS, UPLOAD_PARTITIONS);
+        listener.ready("kafka", kafka.bootstrapServers() + ", topics " + Topics.UPLOADS + " and " + Topics.DEAD_LETTERS
+                + " (" + UPLOAD_PARTITIONS + " partitions)", since(started));
     }
 
     /** Launches all three at once (each is its own JVM), then waits for each to be ready. */
