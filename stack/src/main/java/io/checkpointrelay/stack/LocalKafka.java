@@ -2,6 +2,8 @@ package io.checkpointrelay.stack;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -10,24 +12,50 @@ import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Time;
+
+import kafka.server.BrokerServer;
+import kafka.server.ControllerServer;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
 
 /**
  * An in-JVM KRaft Kafka cluster (Kafka's own test kit): one combined broker and controller by
  * default, more brokers on request. Topics are never auto-created, so a topic the code forgets
  * to declare fails loudly here as it would on a managed cluster.
+ *
+ * <p>A single-node cluster with a data directory can be {@link #stop() stopped} and
+ * {@link #start() started} again on the same address with the same data, as a broker restart
+ * looks to clients. The test kit cannot restart its node on fixed ports, so after the first stop
+ * the node runs as a plain {@link KafkaRaftServer} (what {@code kafka-server-start} runs)
+ * with the ports the kit had bound.
  */
 public final class LocalKafka implements AutoCloseable {
 
     private static final String CLUSTER_ID = "Y2hlY2twb2ludC1yZWxheQ";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
-    private final KafkaClusterTestKit cluster;
+    private final boolean temporary;
+    private final String bootstrapServers;
+    /** The running test kit, until the first {@link #stop()}. */
+    private KafkaClusterTestKit cluster;
+    /** After the first stop: the node's configuration with its ports fixed. */
+    private KafkaConfig restartConfig;
+    /** After a {@link #start()} that followed a stop. */
+    private KafkaRaftServer node;
 
-    private LocalKafka(KafkaClusterTestKit cluster) {
+    private LocalKafka(KafkaClusterTestKit cluster, boolean temporary) {
         this.cluster = cluster;
+        this.temporary = temporary;
+        this.bootstrapServers = cluster.bootstrapServers();
     }
 
     /** One broker with its data in a temporary directory, deleted on {@link #close()}. */
@@ -71,16 +99,83 @@ public final class LocalKafka implements AutoCloseable {
         }
         cluster.startup();
         cluster.waitForReadyBrokers();
-        return new LocalKafka(cluster);
+        return new LocalKafka(cluster, dataDirectory == null);
     }
 
+    /** The same across {@link #stop()} and {@link #start()}. */
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return bootstrapServers;
     }
 
-    /** The test kit itself, for fault tests that stop a broker. */
-    public KafkaClusterTestKit cluster() {
+    /** The test kit itself, for fault tests that stop one broker of several; null once {@link #stop()} was used. */
+    public synchronized KafkaClusterTestKit cluster() {
         return cluster;
+    }
+
+    /**
+     * Shuts the broker down in order (as SIGTERM would), keeping its data and address; clients
+     * see the broker go away. Only for a single-node cluster with a data directory.
+     */
+    public synchronized void stop() throws Exception {
+        if (cluster != null) {
+            if (temporary || cluster.brokers().size() != 1 || cluster.controllers().size() != 1) {
+                throw new IllegalStateException("Only a single-node cluster with a data directory can be stopped and started again");
+            }
+            restartConfig = withBoundPorts(cluster);
+        }
+        shutdown();
+    }
+
+    /** Starts the broker again after {@link #stop()}, on the same ports and data, and waits until every partition has a leader. */
+    public synchronized void start() throws Exception {
+        if (cluster != null || node != null) {
+            return;
+        }
+        if (restartConfig == null) {
+            throw new IllegalStateException("The cluster was closed");
+        }
+        node = new KafkaRaftServer(restartConfig, Time.SYSTEM);
+        node.startup();
+        awaitLeaders();
+    }
+
+    /** The kit's node configuration with the ports it bound in place of its {@code :0} listeners. */
+    private static KafkaConfig withBoundPorts(KafkaClusterTestKit cluster) {
+        BrokerServer broker = cluster.brokers().values().iterator().next();
+        ControllerServer controller = cluster.controllers().values().iterator().next();
+        String brokerListener = cluster.nodes().brokerListenerName().value();
+        ListenerName controllerListener = cluster.nodes().controllerListenerName();
+        Map<String, Object> props = new HashMap<>(broker.config().originals());
+        props.put("listeners", "%s://localhost:%d,%s://localhost:%d".formatted(
+                brokerListener, broker.boundPort(ListenerName.normalised(brokerListener)),
+                controllerListener.value(), controller.socketServer().boundPort(controllerListener)));
+        return new KafkaConfig(props, false);
+    }
+
+    private void awaitLeaders() throws InterruptedException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        String lastProblem = "no answer yet";
+        try (Admin admin = admin()) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    // Internal topics too: consumer groups need __consumer_offsets led.
+                    Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
+                    Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames().get();
+                    boolean led = descriptions.values().stream()
+                            .flatMap(topic -> topic.partitions().stream())
+                            .map(TopicPartitionInfo::leader)
+                            .allMatch(leader -> leader != null && !leader.isEmpty());
+                    if (led) {
+                        return;
+                    }
+                    lastProblem = "partitions without a leader";
+                } catch (ExecutionException e) {
+                    lastProblem = String.valueOf(e.getCause());
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("Kafka was not ready within " + READY_TIMEOUT.toSeconds() + " s of its restart: " + lastProblem);
     }
 
     public Admin admin() {
@@ -110,7 +205,19 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        cluster.close();
+    public synchronized void close() throws Exception {
+        shutdown();
+        restartConfig = null;
+    }
+
+    private void shutdown() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
+        } else if (node != null) {
+            node.shutdown();
+            node.awaitShutdown();
+            node = null;
+        }
     }
 }

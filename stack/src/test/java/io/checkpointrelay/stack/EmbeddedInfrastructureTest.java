@@ -1,10 +1,13 @@
 package io.checkpointrelay.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -17,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedInfrastructureTest {
 
@@ -66,5 +70,50 @@ class EmbeddedInfrastructureTest {
                 assertThat(admin.describeTopics(List.of("smoke")).allTopicNames().get().get("smoke").partitions()).hasSize(2);
             }
         }
+    }
+
+    @Test
+    void kafkaKeepsItsAddressAndRecordsAcrossRestarts(@TempDir Path directory) throws Exception {
+        try (LocalKafka kafka = LocalKafka.start(directory, 1)) {
+            kafka.createTopic("restart", 1);
+            String address = kafka.bootstrapServers();
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, address);
+            try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("restart", "k", "before")).get();
+                // Twice: the first restart leaves the test kit, the second restarts the plain server.
+                for (String round : List.of("after first", "after second")) {
+                    kafka.stop();
+                    kafka.start();
+                    assertThat(kafka.bootstrapServers()).isEqualTo(address);
+                    // The same producer, created before the restarts, reconnects by itself.
+                    producer.send(new ProducerRecord<>("restart", "k", round)).get();
+                }
+            }
+            assertThat(readAll(kafka, "restart", 3)).containsExactly("before", "after first", "after second");
+        }
+    }
+
+    @Test
+    void aTemporaryKafkaCannotBeRestarted() throws Exception {
+        try (LocalKafka kafka = LocalKafka.startTemporary()) {
+            assertThatIllegalStateException().isThrownBy(kafka::stop);
+        }
+    }
+
+    private static List<String> readAll(LocalKafka kafka, String topic, int expected) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "read-" + topic);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<String> values = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (values.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
+            }
+        }
+        return values;
     }
 }
