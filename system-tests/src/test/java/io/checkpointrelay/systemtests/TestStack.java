@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 import io.checkpointrelay.stack.LocalStack;
 
@@ -18,8 +19,13 @@ final class TestStack {
     }
 
     static LocalStack start(Class<?> test) throws Exception {
-        return LocalStack.builder()
-                .logDirectory(Path.of("target", "it-logs", test.getSimpleName()))
+        return start(test, UnaryOperator.identity());
+    }
+
+    /** @param options further builder settings, e.g. a service's {@code config} */
+    static LocalStack start(Class<?> test, UnaryOperator<LocalStack.Builder> options) throws Exception {
+        return options.apply(LocalStack.builder()
+                .logDirectory(Path.of("target", "it-logs", test.getSimpleName())))
                 .start();
     }
 

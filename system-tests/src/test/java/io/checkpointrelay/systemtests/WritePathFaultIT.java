@@ -1,0 +1,408 @@
+package io.checkpointrelay.systemtests;
+
+import static io.checkpointrelay.systemtests.TestStack.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.checkpointrelay.protocol.Topics;
+import io.checkpointrelay.stack.LocalStack;
+import io.checkpointrelay.stack.RelayService;
+import io.checkpointrelay.stack.ServiceProcess;
+
+/**
+ * The write path's guarantees under faults, with the packaged services as processes: while
+ * devices upload batch after batch through upload-api (retrying a batch that fails, as an SDK
+ * does), write-applier is killed, the Kafka broker restarts, PostgreSQL restarts, records are
+ * delivered twice, and poison records sit in a client's stream. Afterwards every acknowledged
+ * batch is applied exactly once, in order per client (seen through {@link ListAudit}, since
+ * row state cannot show a PUT applied twice), and every checkpoint request is fulfilled.
+ *
+ * <p>Scenarios share one stack and run in order; the poison ones go last, since an applier that
+ * stops at a poison record would hold up everything after it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WritePathFaultIT {
+
+    private static final int DEVICES = 24;
+    private static final int STEPS = 10;
+    private static final Duration PAUSE = Duration.ofMillis(100);
+    /** Fault injection point: this share of all steps acknowledged, the rest still to come. */
+    private static final double FAULT_AT = 0.3;
+    private static final Duration OUTAGE = Duration.ofSeconds(2);
+    private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(3);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static LocalStack stack;
+    private static ListAudit audit;
+    private static UploadsTopic uploadsTopic;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        // A short delivery timeout makes upload-api answer 503 during a broker outage, and a
+        // batch it gave up on may still have reached Kafka: the client's retry then duplicates it.
+        // write-applier's partitions move to its restarted process only once the broker has
+        // expired the killed consumer: after session.timeout.ms, 45 s by default.
+        stack = TestStack.start(WritePathFaultIT.class, builder -> builder
+                .config(RelayService.UPLOAD_API, "relay.upload.delivery-timeout", "3s")
+                .config(RelayService.WRITE_APPLIER, "mp.messaging.incoming.uploads.session.timeout.ms", "6000")
+                .config(RelayService.WRITE_APPLIER, "mp.messaging.incoming.uploads.heartbeat.interval.ms", "1000"));
+        audit = ListAudit.install(stack);
+        uploadsTopic = new UploadsTopic(stack);
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (uploadsTopic != null) {
+            uploadsTopic.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    /**
+     * write-applier is killed while its transaction for a batch has written the batch's rows and
+     * waits for the checkpoint row (which the test holds locked), so the kill lands mid-batch.
+     */
+    @Test
+    @Order(1)
+    void everyAcknowledgedBatchIsAppliedOnceAfterWriteApplierIsKilledMidBatch() throws Exception {
+        List<UploadingDevice> devices = devices("kill", DEVICES, STEPS);
+        ServiceProcess applier = stack.service(RelayService.WRITE_APPLIER);
+        long started = System.nanoTime();
+        try (UploadLoad load = UploadLoad.start(devices)) {
+            load.awaitAcknowledged(FAULT_AT, WAIT);
+            UploadingDevice victim = awaitDeviceWithCheckpointAndStepsToCome(devices);
+            try (Connection lock = stack.postgres().connect(LocalStack.DATABASE)) {
+                lock.setAutoCommit(false);
+                lockCheckpointRow(lock, victim);
+                String waiting = awaitStatementWaitingOn(lock);
+                applier.kill();
+                report("write-applier killed (SIGKILL) with " + load.acknowledged() + " steps acknowledged, " + appliedSteps(devices)
+                        + " applied, its transaction for " + victim.label() + " waiting in: " + waiting);
+                lock.rollback();
+            }
+            applier.start();
+            load.awaitFinished(LOAD_TIMEOUT);
+            assertAppliedOnceInOrderAndCheckpointed(devices);
+            report("kill: " + load.totalSteps() + " steps, retries " + load.retries() + ", " + seconds(started));
+        } finally {
+            if (!applier.isAlive()) {
+                applier.start();
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void everyAcknowledgedBatchIsAppliedOnceAcrossAKafkaRestart() throws Exception {
+        List<UploadingDevice> devices = devices("kafka", DEVICES, STEPS);
+        long started = System.nanoTime();
+        try (UploadLoad load = UploadLoad.start(devices)) {
+            load.awaitAcknowledged(FAULT_AT, WAIT);
+            long down = System.nanoTime();
+            stack.kafka().stop();
+            Thread.sleep(OUTAGE);
+            stack.kafka().start();
+            report("Kafka broker down for " + seconds(down) + " at " + load.acknowledged() + " steps acknowledged");
+            load.awaitFinished(LOAD_TIMEOUT);
+            assertAppliedOnceInOrderAndCheckpointed(devices);
+            report("kafka: " + load.totalSteps() + " steps, retries " + load.retries() + ", " + seconds(started));
+        } finally {
+            stack.kafka().start();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void everyAcknowledgedBatchIsAppliedOnceAcrossAPostgresRestart() throws Exception {
+        List<UploadingDevice> devices = devices("postgres", DEVICES, STEPS);
+        long started = System.nanoTime();
+        try (UploadLoad load = UploadLoad.start(devices)) {
+            load.awaitAcknowledged(FAULT_AT, WAIT);
+            long down = System.nanoTime();
+            stack.postgres().stop();
+            Thread.sleep(OUTAGE);
+            stack.postgres().start();
+            report("PostgreSQL down for " + seconds(down) + " at " + load.acknowledged() + " steps acknowledged");
+            load.awaitFinished(LOAD_TIMEOUT);
+            assertAppliedOnceInOrderAndCheckpointed(devices);
+            report("postgres: " + load.totalSteps() + " steps, retries " + load.retries() + ", " + seconds(started));
+        } finally {
+            stack.postgres().start();
+        }
+    }
+
+    /**
+     * A record on Kafka twice (right after itself, or after the client's later batches, as a
+     * slow upload-api instance could put it), and a client sending an acknowledged batch again
+     * because it never saw the answer: each is applied once.
+     */
+    @Test
+    @Order(4)
+    void aBatchDeliveredTwiceIsAppliedOnce() throws Exception {
+        int steps = 8;
+        List<UploadingDevice> devices = new ArrayList<>();
+        devices.addAll(devices("copy", 8, steps, device -> device.afterStep(3,
+                (d, step) -> uploadsTopic.produceCopy(d.receipt(3).batchId()))));
+        devices.addAll(devices("late-copy", 8, steps, device -> device.afterStep(5,
+                (d, step) -> uploadsTopic.produceCopy(d.receipt(3).batchId()))));
+        devices.addAll(devices("client-retry", 8, steps, device -> device.afterStep(3,
+                (d, step) -> d.uploadAgain(3))));
+        long started = System.nanoTime();
+        try (UploadLoad load = UploadLoad.start(devices)) {
+            load.awaitFinished(LOAD_TIMEOUT);
+            assertAppliedOnceInOrderAndCheckpointed(devices);
+            report("duplicates: " + load.totalSteps() + " steps, " + seconds(started));
+        }
+    }
+
+    /**
+     * Poison in a client's stream: bytes that are not a batch, and batches the database refuses
+     * (a todo of a list that does not exist), in the middle and as the last batch. Each goes to
+     * the dead-letter topic, a refused batch is recorded in upload_rejections with its checkpoint
+     * request still fulfilled, and the client's later batches are applied.
+     */
+    @Test
+    @Order(5)
+    void poisonRecordsAreSetAsideAndTheClientsLaterBatchesApplied() throws Exception {
+        int steps = 8;
+        int poisonStep = 4;
+        List<UploadingDevice> unreadable = devices("unreadable", 8, steps, device -> device.afterStep(3,
+                (d, step) -> uploadsTopic.produceRaw(d.key(), "not a batch from " + d.label())));
+        List<UploadingDevice> refusedMidway = devices("refused-mid", 8, steps, Set.of(poisonStep), device -> {
+        });
+        List<UploadingDevice> refusedLast = devices("refused-last", 8, steps, Set.of(steps), device -> {
+        });
+        List<UploadingDevice> devices = new ArrayList<>();
+        devices.addAll(unreadable);
+        devices.addAll(refusedMidway);
+        devices.addAll(refusedLast);
+        long started = System.nanoTime();
+        try (UploadLoad load = UploadLoad.start(devices)) {
+            load.awaitFinished(LOAD_TIMEOUT);
+            assertAppliedOnceInOrderAndCheckpointed(devices);
+        }
+
+        Map<String, Integer> refusedStep = new HashMap<>();
+        refusedMidway.forEach(d -> refusedStep.put(d.clientId(), poisonStep));
+        refusedLast.forEach(d -> refusedStep.put(d.clientId(), steps));
+        List<UploadingDevice> refused = new ArrayList<>(refusedMidway);
+        refused.addAll(refusedLast);
+        Map<String, List<Rejection>> rejections = rejections(refused);
+        for (UploadingDevice device : refused) {
+            int step = refusedStep.get(device.clientId());
+            assertThat(rejections.get(device.clientId())).as("upload_rejections of " + device).singleElement().satisfies(r -> {
+                assertThat(r.userId()).isEqualTo(device.userId());
+                assertThat(r.batchId()).isEqualTo(device.receipt(step).batchId());
+                assertThat(r.checkpointRequestId()).isEqualTo((long) step);
+                assertThat(r.reason()).isNotBlank();
+                assertThat(r.deadLetter()).isNotBlank();
+                assertThat(r.entries()).hasSize(device.entries(step).size());
+                assertThat(r.entries().findValuesAsText("id")).containsExactlyElementsOf(
+                        device.entries(step).stream().map(entry -> entry.id()).toList());
+            });
+        }
+
+        Map<String, UploadingDevice> byKey = new HashMap<>();
+        devices.forEach(d -> byKey.put(d.key().toKafkaKey(), d));
+        List<ConsumerRecord<String, byte[]>> deadLetters = uploadsTopic.deadLetters(records -> records.stream()
+                .map(ConsumerRecord::key).filter(byKey::containsKey).distinct().count() == devices.size());
+        Map<String, Integer> perDevice = new TreeMap<>();
+        deadLetters.stream().filter(r -> byKey.containsKey(r.key()))
+                .forEach(r -> perDevice.merge(byKey.get(r.key()).label(), 1, Integer::sum));
+        Map<String, Integer> expected = new TreeMap<>();
+        devices.forEach(d -> expected.put(d.label(), 1));
+        assertThat(perDevice).as("dead-letter records per device").isEqualTo(expected);
+        report("poison: " + devices.size() * steps + " steps, " + seconds(started));
+    }
+
+    private static List<UploadingDevice> devices(String group, int count, int steps) {
+        return devices(group, count, steps, Set.of(), device -> {
+        });
+    }
+
+    private static List<UploadingDevice> devices(String group, int count, int steps, Consumer<UploadingDevice> setup) {
+        return devices(group, count, steps, Set.of(), setup);
+    }
+
+    private static List<UploadingDevice> devices(String group, int count, int steps, Set<Integer> poisonSteps,
+            Consumer<UploadingDevice> setup) {
+        return IntStream.rangeClosed(1, count).mapToObj(i -> {
+            UploadingDevice device = new UploadingDevice(stack, "%s-%02d".formatted(group, i), steps, poisonSteps, PAUSE);
+            setup.accept(device);
+            return device;
+        }).toList();
+    }
+
+    /**
+     * Each device's checkpoints row reaches its last request id (so every batch before it was
+     * consumed), and its list was written exactly with the names of its applied steps, once
+     * each, in order.
+     */
+    private static void assertAppliedOnceInOrderAndCheckpointed(List<UploadingDevice> devices) throws Exception {
+        Map<String, Long> behind = awaitCheckpoints(devices);
+        Map<UUID, List<String>> written = audit.names(devices.stream().map(UploadingDevice::listId).toList());
+        Map<String, String> wrong = new TreeMap<>();
+        for (UploadingDevice device : devices) {
+            List<String> names = written.get(device.listId());
+            if (!names.equals(device.expectedNames())) {
+                wrong.put(device.label(), "written " + names + ", expected " + device.expectedNames());
+            }
+        }
+        if (!wrong.isEmpty()) {
+            // Evidence: was a batch written twice also queued twice (a retry), or consumed twice?
+            Map<String, Integer> queued = uploadsTopic.recordsByListName();
+            for (UploadingDevice device : devices) {
+                List<String> notOnce = device.expectedNames().stream().filter(name -> queued.getOrDefault(name, 0) != 1)
+                        .map(name -> name + " " + queued.getOrDefault(name, 0) + " times").toList();
+                wrong.computeIfPresent(device.label(), (label, what) -> what + "; on " + Topics.UPLOADS + ": "
+                        + (notOnce.isEmpty() ? "every step once" : notOnce));
+            }
+        }
+        assertThat(wrong).as("lists not written exactly once per applied step, in order").isEmpty();
+        assertThat(behind).as("checkpoint rows short of the last request id (device: stored checkpoint, -1 for none)").isEmpty();
+    }
+
+    /** Waits until every device's checkpoint row holds its last request id; answers those that never got there. */
+    private static Map<String, Long> awaitCheckpoints(List<UploadingDevice> devices) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            Map<String, Long> stored = checkpoints(devices);
+            Map<String, Long> behind = new TreeMap<>();
+            for (UploadingDevice device : devices) {
+                long checkpoint = stored.getOrDefault(device.clientId(), -1L);
+                if (checkpoint != device.lastCheckpointRequestId()) {
+                    behind.put(device.label(), checkpoint);
+                }
+            }
+            if (behind.isEmpty() || System.nanoTime() > deadline) {
+                return behind;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The stored checkpoint per client id of the devices. */
+    private static Map<String, Long> checkpoints(List<UploadingDevice> devices) throws SQLException {
+        Map<String, Long> checkpoints = new HashMap<>();
+        try (Connection db = stack.postgres().connect(LocalStack.DATABASE);
+                PreparedStatement query = db.prepareStatement("SELECT client_id, checkpoint FROM checkpoints WHERE user_id = ANY (?)")) {
+            query.setArray(1, db.createArrayOf("text", devices.stream().map(UploadingDevice::userId).toArray()));
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    checkpoints.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return checkpoints;
+    }
+
+    /** A device with a checkpoint row (so it can be locked) and at least two steps still to upload. */
+    private static UploadingDevice awaitDeviceWithCheckpointAndStepsToCome(List<UploadingDevice> devices) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<String, Long> stored = checkpoints(devices);
+            for (UploadingDevice device : devices) {
+                if (stored.containsKey(device.clientId()) && device.acknowledgedSteps() < device.steps() - 1) {
+                    return device;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no device had a checkpoint row and steps to come within " + WAIT.toSeconds() + " s");
+    }
+
+    private static void lockCheckpointRow(Connection lock, UploadingDevice device) throws SQLException {
+        try (PreparedStatement select = lock.prepareStatement("SELECT 1 FROM checkpoints WHERE user_id = ? AND client_id = ? FOR UPDATE")) {
+            select.setString(1, device.userId());
+            select.setString(2, device.clientId());
+            select.executeQuery().close();
+        }
+    }
+
+    /** Waits until another session's statement waits for a lock {@code lock} holds; answers that statement. */
+    private static String awaitStatementWaitingOn(Connection lock) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        try (Connection observer = stack.postgres().connect(LocalStack.DATABASE);
+                PreparedStatement waiting = observer.prepareStatement(
+                        "SELECT query FROM pg_stat_activity WHERE ? = ANY (pg_blocking_pids(pid))")) {
+            waiting.setInt(1, backendPid(lock));
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = waiting.executeQuery()) {
+                    if (rs.next()) {
+                        return rs.getString(1).replaceAll("\\s+", " ");
+                    }
+                }
+                Thread.sleep(5);
+            }
+        }
+        throw new AssertionError("write-applier did not reach the locked checkpoint row within " + WAIT.toSeconds() + " s");
+    }
+
+    private static int backendPid(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** Steps applied so far over the devices, from their checkpoint rows (step n carries request id n). */
+    private static long appliedSteps(List<UploadingDevice> devices) throws SQLException {
+        return checkpoints(devices).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private record Rejection(String userId, String batchId, Long checkpointRequestId, String reason, JsonNode entries, String deadLetter) {
+    }
+
+    private static Map<String, List<Rejection>> rejections(List<UploadingDevice> devices) throws Exception {
+        Map<String, List<Rejection>> rejections = new HashMap<>();
+        try (Connection db = stack.postgres().connect(LocalStack.DATABASE);
+                PreparedStatement query = db.prepareStatement("SELECT client_id, user_id, batch_id, checkpoint_request_id, reason, "
+                        + "entries::text, dead_letter FROM upload_rejections WHERE user_id = ANY (?)")) {
+            query.setArray(1, db.createArrayOf("text", devices.stream().map(UploadingDevice::userId).toArray()));
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    rejections.computeIfAbsent(rs.getString(1), c -> new ArrayList<>()).add(new Rejection(rs.getString(2), rs.getString(3),
+                            rs.getObject(4, Long.class), rs.getString(5), JSON.readTree(rs.getString(6)), rs.getString(7)));
+                }
+            }
+        }
+        return rejections;
+    }
+
+    private static String seconds(long startedNanos) {
+        return "%.1f s".formatted((System.nanoTime() - startedNanos) / 1e9);
+    }
+
+    /** Figures for the build log: how hard each fault hit. */
+    private static void report(String line) {
+        System.out.println("[WritePathFaultIT] " + line);
+    }
+}
