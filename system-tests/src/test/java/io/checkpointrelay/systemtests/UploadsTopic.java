@@ -65,23 +65,24 @@ final class UploadsTopic implements AutoCloseable {
     }
 
     /**
-     * How many records on the uploads topic carry each batch, by the batch's first entry's
-     * {@code data.name} (a device step's list name): shows whether a batch applied twice was
-     * also queued twice.
+     * The batch ids of the records on the uploads topic, by the batch's first entry's
+     * {@code data.name} (a device step's list name), in topic order per partition: shows whether
+     * a batch applied twice was also queued twice, and under which ids (to find in upload-api's log).
      */
-    Map<String, Integer> recordsByListName() {
-        Map<String, Integer> counts = new HashMap<>();
+    Map<String, List<String>> batchIdsByListName() {
+        Map<String, List<String>> batchIds = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : readToEnd(Topics.UPLOADS)) {
             try {
                 QueuedBatch batch = QueuedBatchSerde.fromBytes(record.value());
                 if (!batch.entries().isEmpty() && batch.entries().getFirst().data() != null) {
-                    counts.merge(batch.entries().getFirst().data().path("name").asText(), 1, Integer::sum);
+                    batchIds.computeIfAbsent(batch.entries().getFirst().data().path("name").asText(), name -> new ArrayList<>())
+                            .add(batch.batchId());
                 }
             } catch (SerializationException e) {
                 // Not a batch: nobody's step.
             }
         }
-        return counts;
+        return batchIds;
     }
 
     private static boolean carries(ConsumerRecord<String, byte[]> record, String batchId) {

@@ -278,10 +278,10 @@ class WritePathFaultIT {
         }
         if (!wrong.isEmpty()) {
             // Evidence: was a batch written twice also queued twice (a retry), or consumed twice?
-            Map<String, Integer> queued = uploadsTopic.recordsByListName();
+            Map<String, List<String>> queued = uploadsTopic.batchIdsByListName();
             for (UploadingDevice device : devices) {
-                List<String> notOnce = device.expectedNames().stream().filter(name -> queued.getOrDefault(name, 0) != 1)
-                        .map(name -> name + " " + queued.getOrDefault(name, 0) + " times").toList();
+                List<String> notOnce = device.expectedNames().stream().filter(name -> queued.getOrDefault(name, List.of()).size() != 1)
+                        .map(name -> name + " as " + queued.getOrDefault(name, List.of())).toList();
                 wrong.computeIfPresent(device.label(), (label, what) -> what + "; on " + Topics.UPLOADS + ": "
                         + (notOnce.isEmpty() ? "every step once" : notOnce));
             }
