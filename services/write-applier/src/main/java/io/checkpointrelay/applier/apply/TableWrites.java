@@ -27,10 +27,16 @@ public class TableWrites {
     private static final Logger LOG = Logger.getLogger(TableWrites.class);
 
     private final CrudWriter crud;
-    private final Map<String, TableWriteHandler> handlers = new HashMap<>();
+    private final Map<String, TableWriteHandler> handlers;
 
     TableWrites(CrudWriter crud, AppSchema schema, Instance<TableWriteHandler> declared) {
         this.crud = crud;
+        this.handlers = byTable(declared, schema);
+    }
+
+    /** @throws IllegalStateException for a handler of a table the schema lacks, or a second one for a table */
+    static Map<String, TableWriteHandler> byTable(Iterable<TableWriteHandler> declared, AppSchema schema) {
+        Map<String, TableWriteHandler> handlers = new HashMap<>();
         for (TableWriteHandler handler : declared) {
             String table = handler.table();
             if (schema.table(table).isEmpty()) {
@@ -44,6 +50,7 @@ public class TableWrites {
             }
             LOG.infof("Writes to table '%s' go through %s", table, handler.getClass().getName());
         }
+        return Map.copyOf(handlers);
     }
 
     Uni<Void> write(Mutiny.Session session, ClientKey client, CrudEntry entry) {
