@@ -30,6 +30,7 @@ public class RelayStackResource implements QuarkusTestResourceLifecycleManager {
             postgres.execute(DATABASE, Files.readString(Path.of("../../deploy/demo/schema.sql")));
             kafka = LocalKafka.startTemporary();
             kafka.createTopic(Topics.UPLOADS, PARTITIONS);
+            kafka.createTopic(Topics.DEAD_LETTERS, PARTITIONS);
         } catch (Exception e) {
             stop();
             throw new IllegalStateException("Cannot start PostgreSQL and Kafka for the tests", e);

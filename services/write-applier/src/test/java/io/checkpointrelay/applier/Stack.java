@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,16 +19,22 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.checkpointrelay.protocol.Topics;
+import io.checkpointrelay.protocol.upload.DeadLetter;
 import io.checkpointrelay.protocol.upload.QueuedBatch;
 import io.checkpointrelay.protocol.upload.QueuedBatchSerde;
 import io.checkpointrelay.stack.LocalPostgres;
@@ -87,6 +94,26 @@ public final class Stack {
             return committed == null ? 0 : committed.offset();
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot read the offsets of group " + groupId, e);
+        }
+    }
+
+    /** Every record on the dead-letter topic so far, keyed as they were sent. */
+    public List<ConsumerRecord<String, DeadLetter>> deadLetters() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTERS).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, DeadLetter>> letters = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    letters.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(), DeadLetter.fromBytes(r.value())));
+                }
+            }
+            return letters;
         }
     }
 

@@ -81,7 +81,8 @@ class SyncStreamTest {
             assertThat(first.get(0).at("/checkpoint/buckets")).extracting(b -> b.get("bucket").textValue(),
                     b -> b.get("checksum").intValue(), b -> b.get("count").intValue(), b -> b.get("priority").intValue())
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(aliceLists, 0, 0, 3),
-                            org.assertj.core.groups.Tuple.tuple(aliceTodos, 0, 0, 3));
+                            org.assertj.core.groups.Tuple.tuple(aliceTodos, 0, 0, 3),
+                            org.assertj.core.groups.Tuple.tuple("user_rejections[\"" + alice + "\"]", 0, 0, 3));
             assertThat(first.get(0).at("/checkpoint/write_checkpoint").isMissingNode()).isTrue();
             assertThat(first).hasSize(2);
             synced1.apply(first);

@@ -2,66 +2,76 @@ package io.checkpointrelay.applier.apply;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.checkpointrelay.protocol.upload.QueuedBatch;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-/** What an operator watches: throughput, apply time, failures, and how far behind the queue the applier runs. */
+/**
+ * What an operator watches: what became of each record, apply time, retries, and how far
+ * behind the queue the applier runs. Alert on {@code relay_applier_records_total{outcome="rejected"}}
+ * (dead letters) and on retries that keep growing (a batch waiting for a fix).
+ */
 @ApplicationScoped
 public class ApplierMetrics {
 
-    private final MeterRegistry registry;
     private final Timer applyTime;
     private final Timer queueToApplied;
-    private final Counter batchesApplied;
+    private final Map<ApplyOutcome, Counter> records = new EnumMap<>(ApplyOutcome.class);
     private final Counter entriesApplied;
-    private final Counter checkpointsWritten;
-    private final Counter retries;
+    private final Counter checkpointsFulfilled;
+    private final Counter transientRetries;
+    private final Counter otherRetries;
 
     ApplierMetrics(MeterRegistry registry) {
-        this.registry = registry;
         this.applyTime = Timer.builder("relay.applier.apply")
-                .description("Time to apply one batch, retries included")
+                .description("Time to settle one record (apply or reject), retries included")
                 .register(registry);
         this.queueToApplied = Timer.builder("relay.applier.queue.latency")
                 .description("Time from upload-api receiving a batch to its transaction committing")
+                .publishPercentiles(0.5, 0.99)
                 .register(registry);
-        this.batchesApplied = Counter.builder("relay.applier.batches.applied")
-                .description("Batches whose transaction committed").register(registry);
+        for (ApplyOutcome outcome : ApplyOutcome.values()) {
+            records.put(outcome, Counter.builder("relay.applier.records")
+                    .description("Uploads records settled, by outcome")
+                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                    .register(registry));
+        }
         this.entriesApplied = Counter.builder("relay.applier.entries.applied")
                 .description("CRUD entries written by committed transactions").register(registry);
-        this.checkpointsWritten = Counter.builder("relay.applier.checkpoints.written")
-                .description("Checkpoint requests fulfilled by committed transactions").register(registry);
-        this.retries = Counter.builder("relay.applier.retries")
-                .description("Transaction attempts that failed transiently and were retried").register(registry);
+        this.checkpointsFulfilled = Counter.builder("relay.applier.checkpoints.written")
+                .description("Checkpoint requests fulfilled by committed transactions, rejected batches included").register(registry);
+        this.transientRetries = Counter.builder("relay.applier.retries").tag("reason", "transient")
+                .description("Attempts that failed and were retried").register(registry);
+        this.otherRetries = Counter.builder("relay.applier.retries").tag("reason", "other")
+                .description("Attempts that failed and were retried").register(registry);
     }
 
-    void applied(int entries, boolean checkpoint, Instant receivedAt, Duration took) {
+    void finished(ApplyOutcome outcome, QueuedBatch batch, Duration took) {
         applyTime.record(took);
-        batchesApplied.increment();
-        entriesApplied.increment(entries);
-        if (checkpoint) {
-            checkpointsWritten.increment();
+        records.get(outcome).increment();
+        if (batch == null || outcome == ApplyOutcome.REDELIVERED) {
+            return;
         }
-        if (receivedAt != null) {
-            queueToApplied.record(Duration.between(receivedAt, Instant.now()));
+        if (outcome == ApplyOutcome.APPLIED) {
+            entriesApplied.increment(batch.entries().size());
+        }
+        if (batch.checkpointRequestId() != null) {
+            checkpointsFulfilled.increment();
+        }
+        if (batch.receivedAt() != null) {
+            queueToApplied.record(Duration.between(batch.receivedAt(), Instant.now()));
         }
     }
 
-    void retried() {
-        retries.increment();
-    }
-
-    /** @param reason {@code permanent} or {@code transient} (retries exhausted) */
-    void failed(String reason, Duration took) {
-        applyTime.record(took);
-        Counter.builder("relay.applier.batches.failed")
-                .description("Batches that could not be applied; each stops the uploads channel")
-                .tag("reason", reason)
-                .register(registry)
-                .increment();
+    /** @param knownTransient a passing condition (connection, deadlock) rather than one waiting for a fix */
+    void retried(boolean knownTransient) {
+        (knownTransient ? transientRetries : otherRetries).increment();
     }
 }

@@ -1,129 +1,80 @@
 package io.checkpointrelay.applier.apply;
 
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.hibernate.reactive.mutiny.Mutiny;
-import org.jboss.logging.Logger;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.checkpointrelay.applier.checkpoint.CheckpointWriter;
-import io.checkpointrelay.protocol.schema.AppSchema;
-import io.checkpointrelay.protocol.schema.TableSchema;
-import io.checkpointrelay.protocol.upload.CrudEntry;
-import io.checkpointrelay.protocol.upload.CrudOp;
+import io.checkpointrelay.applier.progress.ClientBatches;
+import io.checkpointrelay.applier.progress.ConsumerPositions;
+import io.checkpointrelay.applier.progress.RecordPosition;
+import io.checkpointrelay.applier.write.WriteRejectedException;
 import io.checkpointrelay.protocol.upload.QueuedBatch;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Applies one queued batch in one database transaction: its entries in client order, then,
- * when the batch carries a checkpoint request, the client's checkpoint row. Either all of it
- * commits or none of it does, so a checkpoint never covers writes that are not there.
+ * Applies one uploads record in one database transaction: it claims the record's position in
+ * its partition, remembers the batch for the client, writes the entries in client order, and
+ * writes the checkpoint row when the batch carries a checkpoint request. Either all of it
+ * commits or none of it does, so a record is applied exactly once and a checkpoint never covers
+ * writes that are not there.
  */
 @ApplicationScoped
 public class BatchApplier {
 
-    private static final Logger LOG = Logger.getLogger(BatchApplier.class);
-
-    /** One entry ready to execute. */
-    private record Write(int index, CrudEntry entry, CrudStatement statement, List<String> values) {
-        String describe() {
-            return "entry " + index + " (" + entry.op() + " " + entry.type() + " " + entry.id() + ")";
-        }
-    }
-
     private final Mutiny.SessionFactory sessionFactory;
-    private final AppSchema schema;
-    private final CrudStatements statements;
+    private final ConsumerPositions positions;
+    private final ClientBatches clientBatches;
+    private final TableWrites writes;
     private final CheckpointWriter checkpoints;
 
-    BatchApplier(Mutiny.SessionFactory sessionFactory, AppSchema schema, CrudStatements statements, CheckpointWriter checkpoints) {
+    BatchApplier(Mutiny.SessionFactory sessionFactory, ConsumerPositions positions, ClientBatches clientBatches, TableWrites writes,
+            CheckpointWriter checkpoints) {
         this.sessionFactory = sessionFactory;
-        this.schema = schema;
-        this.statements = statements;
+        this.positions = positions;
+        this.clientBatches = clientBatches;
+        this.writes = writes;
         this.checkpoints = checkpoints;
     }
 
     /**
-     * Runs the batch's transaction; the returned Uni is lazy and starts a fresh transaction on
+     * Runs the record's transaction; the returned Uni is lazy and starts a fresh transaction on
      * every subscription, so it may be retried as a whole.
      *
-     * @return how many entries were written (a PATCH without columns writes nothing)
-     * @throws PermanentApplyFailure (as the Uni's failure) when an entry is outside the schema
+     * @return {@link ApplyOutcome#APPLIED}, {@link ApplyOutcome#CLIENT_RETRY} or {@link ApplyOutcome#REDELIVERED}
+     * @throws WriteRejectedException (as the Uni's failure) when an entry can never be written
      */
-    public Uni<Integer> apply(QueuedBatch batch) {
+    public Uni<ApplyOutcome> apply(QueuedBatch batch, RecordPosition position) {
         return Uni.createFrom().deferred(() -> {
-            List<Write> writes = plan(batch);
-            return sessionFactory.withTransaction(session -> Multi.createFrom().iterable(writes)
-                    .onItem().transformToUniAndConcatenate(write -> execute(session, batch, write))
-                    .collect().last()
-                    .chain(() -> batch.checkpointRequestId() == null
-                            ? Uni.createFrom().voidItem()
-                            : checkpoints.advance(session, batch.clientKey(), batch.checkpointRequestId()))
-                    .replaceWith(writes.size()));
+            if (batch.userId() == null || batch.clientId() == null) {
+                return Uni.createFrom().failure(new WriteRejectedException("the batch names no user_id or client_id"));
+            }
+            return sessionFactory.withTransaction(session -> positions.claim(session, position)
+                    .chain(claimed -> claimed ? applyClaimed(session, batch) : Uni.createFrom().item(ApplyOutcome.REDELIVERED)));
         });
     }
 
-    /** Checks every entry before the transaction starts, so a bad batch never half-runs. */
-    private List<Write> plan(QueuedBatch batch) {
-        if (batch.userId() == null || batch.clientId() == null) {
-            throw new PermanentApplyFailure("batch has no user_id or client_id");
-        }
-        List<Write> writes = new ArrayList<>();
-        for (int i = 0; i < batch.entries().size(); i++) {
-            CrudEntry entry = batch.entries().get(i);
-            List<String> problems = schema.problems(entry);
-            if (!problems.isEmpty()) {
-                throw new PermanentApplyFailure("entry " + i + ": " + String.join("; ", problems));
-            }
-            TableSchema table = schema.table(entry.type()).orElseThrow();
-            List<String> columns = entry.op() == CrudOp.DELETE || entry.data() == null
-                    ? List.of()
-                    : iterate(entry.data().fieldNames());
-            int index = i;
-            statements.statement(table, entry.op(), columns)
-                    .ifPresentOrElse(
-                            statement -> writes.add(new Write(index, entry, statement, values(statement, entry))),
-                            () -> LOG.debugf("Batch %s entry %d: PATCH of %s %s without columns, nothing to write",
-                                    batch.batchId(), index, entry.type(), entry.id()));
-        }
-        return writes;
+    private Uni<ApplyOutcome> applyClaimed(Mutiny.Session session, QueuedBatch batch) {
+        return clientBatches.firstTime(session, batch)
+                .chain(first -> first ? writeEntries(session, batch).replaceWith(ApplyOutcome.APPLIED)
+                        : Uni.createFrom().item(ApplyOutcome.CLIENT_RETRY))
+                .call(() -> batch.checkpointRequestId() == null
+                        ? Uni.createFrom().voidItem()
+                        : checkpoints.advance(session, batch.clientKey(), batch.checkpointRequestId()));
     }
 
-    private static List<String> values(CrudStatement statement, CrudEntry entry) {
-        List<String> values = new ArrayList<>(statement.parameters().size());
-        for (CrudStatement.Parameter parameter : statement.parameters()) {
-            JsonNode value = TableSchema.ID.equals(parameter.column())
-                    ? TextNode.valueOf(entry.id())
-                    : entry.data().get(parameter.column());
-            values.add(parameter.type().toSqlText(value));
-        }
-        return values;
+    private Uni<Void> writeEntries(Mutiny.Session session, QueuedBatch batch) {
+        return Multi.createFrom().range(0, batch.entries().size())
+                .onItem().transformToUniAndConcatenate(i -> Uni.createFrom()
+                        .deferred(() -> writes.write(session, batch.clientKey(), batch.entries().get(i)))
+                        .onFailure().transform(failure -> new EntryFailure(describe(batch, i), failure)))
+                .collect().last()
+                .replaceWithVoid();
     }
 
-    private static Uni<Integer> execute(Mutiny.Session session, QueuedBatch batch, Write write) {
-        Mutiny.Query<Object> query = session.createNativeQuery(write.statement().sql());
-        for (int i = 0; i < write.values().size(); i++) {
-            query.setParameter(i + 1, write.values().get(i));
-        }
-        return query.executeUpdate()
-                .invoke(rows -> {
-                    if (rows == 0 && write.entry().op() != CrudOp.PUT) {
-                        LOG.debugf("Batch %s %s found no row", batch.batchId(), write.describe());
-                    }
-                })
-                .onFailure().transform(failure -> new EntryFailure(write.describe(), failure));
-    }
-
-    private static List<String> iterate(Iterator<String> names) {
-        List<String> list = new ArrayList<>();
-        names.forEachRemaining(list::add);
-        return list;
+    private static String describe(QueuedBatch batch, int index) {
+        var entry = batch.entries().get(index);
+        return "entry " + index + " (" + entry.op() + " " + entry.type() + " " + entry.id() + ")";
     }
 }

@@ -1,30 +1,34 @@
 package io.checkpointrelay.applier.apply;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.checkpointrelay.applier.config.RelayConfig;
+import io.checkpointrelay.applier.progress.RecordPosition;
+import io.checkpointrelay.applier.reject.BatchRejector;
 import io.checkpointrelay.protocol.upload.QueuedBatch;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
+import io.smallrye.reactive.messaging.kafka.DeserializationFailureHandler;
 
 /**
- * Consumes the uploads topic one record at a time (a Uni-returning method is invoked for the
- * next record only once the previous one completed), so each client's batches are applied in
- * the order upload-api queued them. The record is acknowledged, and its offset committed, only
- * after its transaction committed.
+ * Consumes the uploads topic one record at a time per consumer (a Uni-returning method is
+ * invoked for the next record only once the previous one completed), so each client's batches
+ * are applied in the order upload-api queued them. With {@code concurrency} consumers in one
+ * instance, and instances in one group, partitions are applied side by side.
  *
- * <p>A transient failure is retried with exponential backoff; a permanent one, or a transient
- * one outlasting the retry budget, fails the Uni: the channel's {@code failure-strategy=fail}
- * then stops consumption without committing the offset, readiness turns DOWN, and the batch is
- * consumed again after a restart. Nothing is skipped silently: a batch the database refuses
- * keeps the channel stopped until an operator deals with it.
+ * <p>Each record ends in exactly one of the {@link ApplyOutcome}s. A record that can never
+ * apply is rejected by {@link BatchRejector}; any other failure (database down, deadlock, a
+ * missing table, a bug) is retried with backoff until it succeeds, holding back only the
+ * partitions of this consumer: the record stays in order and nothing is skipped. The Kafka
+ * offset is committed after the database transaction; the database's own position decides what
+ * is applied.
  */
 @ApplicationScoped
 public class BatchConsumer {
@@ -32,63 +36,68 @@ public class BatchConsumer {
     private static final Logger LOG = Logger.getLogger(BatchConsumer.class);
 
     private final BatchApplier applier;
+    private final BatchRejector rejector;
     private final ApplierMetrics metrics;
     private final RelayConfig.Retry retry;
 
-    BatchConsumer(BatchApplier applier, ApplierMetrics metrics, RelayConfig config) {
+    BatchConsumer(BatchApplier applier, BatchRejector rejector, ApplierMetrics metrics, RelayConfig config) {
         this.applier = applier;
+        this.rejector = rejector;
         this.metrics = metrics;
         this.retry = config.apply().retry();
     }
 
     @Incoming("uploads")
-    public Uni<Void> consume(QueuedBatch batch) {
-        if (batch == null) {
-            // upload-api never sends tombstones; one here is as foreign as unreadable bytes.
-            LOG.error("A record of the uploads topic has no value. Stopping the uploads channel without committing its offset");
-            return Uni.createFrom().failure(new PermanentApplyFailure("record without a value"));
-        }
+    public Uni<Void> consume(ConsumerRecord<String, QueuedBatch> record) {
         long started = System.nanoTime();
-        return applier.apply(batch)
+        RecordPosition position = RecordPosition.of(record);
+        QueuedBatch batch = record.value();
+        Uni<ApplyOutcome> outcome = batch == null ? rejectUnreadable(record, position) : applyOrReject(record, position, batch);
+        return outcome
                 // Hibernate Reactive must run on the record's Vert.x context; a retry fires from
                 // Mutiny's timer thread, so every attempt is moved back onto it.
-                .runSubscriptionOn(onCurrentContext())
-                .onFailure(Failures::isTransient).invoke(failure -> {
-                    metrics.retried();
-                    LOG.warnf("Batch %s of user %s client %s failed transiently, retrying: %s",
-                            batch.batchId(), batch.userId(), batch.clientId(), Failures.describe(failure));
-                })
-                .onFailure(Failures::isTransient).retry()
-                .withBackOff(retry.initialBackoff(), retry.maxBackoff())
-                .expireIn(retry.maxDuration().toMillis())
-                .invoke(entries -> {
-                    metrics.applied(entries, batch.checkpointRequestId() != null, batch.receivedAt(), since(started));
-                    LOG.debugf("Applied batch %s of user %s client %s: %d entries, checkpoint %s",
-                            batch.batchId(), batch.userId(), batch.clientId(), entries, batch.checkpointRequestId());
-                })
+                .runSubscriptionOn(VertxContexts.current())
                 .onFailure().invoke(failure -> {
-                    boolean exhausted = Failures.isTransient(failure);
-                    metrics.failed(exhausted ? "transient" : "permanent", since(started));
-                    // The database's refusal says it all; anything else may be a bug, so keep its stack.
-                    Throwable stack = Failures.sqlStateOf(failure).isPresent() ? null : failure;
-                    LOG.errorf(stack, "Batch %s of user %s client %s (%d entries, checkpoint %s) cannot be applied%s: %s."
-                            + " Stopping the uploads channel without committing its offset; it is consumed again after a restart",
-                            batch.batchId(), batch.userId(), batch.clientId(), batch.entries().size(),
-                            batch.checkpointRequestId(), exhausted ? " within " + retry.maxDuration() : "",
-                            Failures.describe(failure));
+                    metrics.retried(Failures.isTransient(failure));
+                    // A known passing condition needs no stack; anything else may be a bug.
+                    LOG.warnf(Failures.isTransient(failure) ? null : failure, "%s (%s) failed, retrying: %s",
+                            position, describe(batch), Failures.describe(failure));
+                })
+                .onFailure().retry().withBackOff(retry.initialBackoff(), retry.maxBackoff()).indefinitely()
+                .invoke(result -> {
+                    metrics.finished(result, batch, Duration.ofNanos(System.nanoTime() - started));
+                    LOG.debugf("%s (%s): %s", position, describe(batch), result);
                 })
                 .replaceWithVoid();
     }
 
-    private static Executor onCurrentContext() {
-        Context context = Vertx.currentContext();
-        if (context == null) {
-            return Runnable::run;
-        }
-        return task -> context.runOnContext(ignored -> task.run());
+    private Uni<ApplyOutcome> applyOrReject(ConsumerRecord<String, QueuedBatch> record, RecordPosition position, QueuedBatch batch) {
+        return applier.apply(batch, position)
+                .onFailure(Failures::rejects).recoverWithUni(failure -> rejector
+                        .reject(position, record.key(), batch, null, Failures.describe(failure))
+                        .map(rejected -> rejected ? ApplyOutcome.REJECTED : ApplyOutcome.REDELIVERED));
     }
 
-    private static Duration since(long startedNanos) {
-        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    private Uni<ApplyOutcome> rejectUnreadable(ConsumerRecord<String, QueuedBatch> record, RecordPosition position) {
+        // The connector hands over what the deserializer refused, with why, in headers.
+        byte[] bytes = header(record, DeserializationFailureHandler.DESERIALIZATION_FAILURE_DATA);
+        byte[] why = header(record, DeserializationFailureHandler.DESERIALIZATION_FAILURE_REASON);
+        String reason = bytes == null && why == null
+                ? "the record has no value"
+                : "the record is not a queued batch: " + (why == null ? "unknown reason" : new String(why, StandardCharsets.UTF_8));
+        return rejector.reject(position, record.key(), null, bytes, reason)
+                .map(rejected -> rejected ? ApplyOutcome.REJECTED : ApplyOutcome.REDELIVERED);
+    }
+
+    private static byte[] header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : header.value();
+    }
+
+    private static String describe(QueuedBatch batch) {
+        return batch == null
+                ? "unreadable record"
+                : "batch " + batch.batchId() + " of user " + batch.userId() + " client " + batch.clientId() + ", "
+                        + batch.entries().size() + " entries, checkpoint " + batch.checkpointRequestId();
     }
 }

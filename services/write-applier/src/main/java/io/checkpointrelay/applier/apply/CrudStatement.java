@@ -10,7 +10,11 @@ import io.checkpointrelay.protocol.schema.ColumnType;
  */
 record CrudStatement(String sql, List<Parameter> parameters) {
 
-    record Parameter(String column, ColumnType type) {
+    /**
+     * @param writer true for the parameter that takes the writing user's id rather than a value
+     *               of the entry: the owner a stored row must have for the write to touch it
+     */
+    record Parameter(String column, ColumnType type, boolean writer) {
     }
 
     CrudStatement {

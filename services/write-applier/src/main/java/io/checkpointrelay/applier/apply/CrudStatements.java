@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.checkpointrelay.applier.apply.CrudStatement.Parameter;
+import io.checkpointrelay.applier.write.WriteRejectedException;
 import io.checkpointrelay.protocol.schema.ColumnType;
 import io.checkpointrelay.protocol.schema.TableSchema;
 import io.checkpointrelay.protocol.upload.CrudOp;
@@ -19,6 +20,10 @@ import io.checkpointrelay.protocol.upload.CrudOp;
  * application schema (plain lower-case identifiers, quoted anyway); every value is a text
  * parameter cast to its column's type, so one binding path serves every type. Statements are
  * cached per table, operation and column set, which the schema keeps small.
+ *
+ * <p>On a table with an {@code owner_column}, every statement touches a stored row only when
+ * that row's owner is the writer (a last parameter): a write to another user's row changes
+ * nothing and reports no row, and {@link CrudWriter} then tells that apart from a missing row.
  */
 @ApplicationScoped
 public class CrudStatements {
@@ -71,6 +76,7 @@ public class CrudStatements {
             sql.append(" DO NOTHING");
         } else {
             sql.append(" DO UPDATE SET ").append(String.join(", ", assignments));
+            ownedByWriter(table, parameters, sql, " WHERE " + quote(table.name()) + ".");
         }
         return new CrudStatement(sql.toString(), parameters);
     }
@@ -85,13 +91,25 @@ public class CrudStatements {
         }
         parameters.add(parameter(table, TableSchema.ID));
         sql.append(" WHERE ").append(quote(TableSchema.ID)).append(" = ").append(cast(parameters.size(), parameters.getLast()));
+        ownedByWriter(table, parameters, sql, " AND ");
         return new CrudStatement(sql.toString(), parameters);
     }
 
     private static CrudStatement delete(TableSchema table) {
-        Parameter id = parameter(table, TableSchema.ID);
-        return new CrudStatement("DELETE FROM " + quote(table.name()) + " WHERE " + quote(TableSchema.ID) + " = " + cast(1, id),
-                List.of(id));
+        List<Parameter> parameters = new ArrayList<>(List.of(parameter(table, TableSchema.ID)));
+        StringBuilder sql = new StringBuilder("DELETE FROM ").append(quote(table.name()))
+                .append(" WHERE ").append(quote(TableSchema.ID)).append(" = ").append(cast(1, parameters.getFirst()));
+        ownedByWriter(table, parameters, sql, " AND ");
+        return new CrudStatement(sql.toString(), parameters);
+    }
+
+    /** On a table with owners, appends {@code prefix} and "the stored row's owner is the writer". */
+    private static void ownedByWriter(TableSchema table, List<Parameter> parameters, StringBuilder sql, String prefix) {
+        if (table.ownerColumn() == null) {
+            return;
+        }
+        parameters.add(new Parameter(table.ownerColumn(), table.column(table.ownerColumn()).orElseThrow(), true));
+        sql.append(prefix).append(quote(table.ownerColumn())).append(" = ").append(cast(parameters.size(), parameters.getLast()));
     }
 
     /** Sorted, without {@code id}: one cache entry per column set, whatever order clients send. */
@@ -100,14 +118,14 @@ public class CrudStatements {
         for (String column : sorted) {
             if (table.column(column).isEmpty()) {
                 // Callers validate entries against the schema first; this guards the SQL itself.
-                throw new PermanentApplyFailure("unknown column '" + column + "' of table '" + table.name() + "'");
+                throw new WriteRejectedException("unknown column '" + column + "' of table '" + table.name() + "'");
             }
         }
         return sorted;
     }
 
     private static Parameter parameter(TableSchema table, String column) {
-        return new Parameter(column, table.column(column).orElseThrow());
+        return new Parameter(column, table.column(column).orElseThrow(), false);
     }
 
     /**

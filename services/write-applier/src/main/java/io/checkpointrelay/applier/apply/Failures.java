@@ -6,15 +6,19 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
+import io.checkpointrelay.applier.write.WriteRejectedException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.DatabaseException;
 
 /**
- * Decides whether a failed batch transaction may succeed when simply tried again. Only
- * failures known to be passing are transient: lost or refused connections, serialization
- * failures, deadlocks and a server shutting down. Everything else (constraint violations, bad
- * data, a missing table, a bug) is permanent: retrying would only hide it.
+ * Decides what a failed batch transaction means. A batch is rejected only when the failure is
+ * about the batch itself: a {@link WriteRejectedException} (outside the schema, another user's
+ * row, a table handler's rule) or the database refusing its data (SQLSTATE classes 22 data
+ * exception and 23 integrity constraint violation, and P0001 raised by a trigger). Everything
+ * else is retried: lost connections, serialization failures and deadlocks pass by themselves,
+ * and a missing table or a bug is the deployment's fault, not the user's, so the batch waits
+ * for the fix rather than being thrown away.
  */
 public final class Failures {
 
@@ -27,12 +31,31 @@ public final class Failures {
             "57P03", // cannot_connect_now (server starting up)
             "53300"); // too_many_connections
 
+    /** SQLSTATEs that refuse the batch's data besides classes 22 and 23. */
+    private static final Set<String> REJECTING_STATES = Set.of(
+            "P0001"); // raise_exception: a trigger enforcing a business rule
+
     private Failures() {
     }
 
+    /** Whether the batch can never be applied as it is, whatever the retries. */
+    public static boolean rejects(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = next(cause)) {
+            if (cause instanceof WriteRejectedException) {
+                return true;
+            }
+            String state = sqlState(cause);
+            if (state != null) {
+                return state.startsWith("22") || state.startsWith("23") || REJECTING_STATES.contains(state);
+            }
+        }
+        return false;
+    }
+
+    /** Whether the failure is known to pass by itself (as opposed to waiting for a fix). */
     public static boolean isTransient(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = next(cause)) {
-            if (cause instanceof PermanentApplyFailure) {
+            if (cause instanceof WriteRejectedException) {
                 return false;
             }
             String state = sqlState(cause);
@@ -68,6 +91,9 @@ public final class Failures {
         for (Throwable cause = failure; cause != null; cause = next(cause)) {
             if (cause instanceof EntryFailure entry) {
                 reason.append(entry.getMessage()).append(": ");
+            }
+            if (cause instanceof WriteRejectedException rejected) {
+                return reason.append(rejected.getMessage()).toString();
             }
             if (cause instanceof PgException pg) {
                 return reason.append("SQLSTATE ").append(pg.getSqlState()).append(' ').append(pg.getErrorMessage())

@@ -16,6 +16,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 import io.checkpointrelay.applier.checkpoint.Checkpoint;
+import io.checkpointrelay.applier.reject.RejectionRows;
 import io.checkpointrelay.protocol.schema.AppSchema;
 import io.checkpointrelay.protocol.schema.TableSchema;
 import io.quarkus.runtime.StartupEvent;
@@ -58,6 +59,7 @@ public class DatabaseSchemaCheck {
         }
         Map<String, Set<String>> required = new LinkedHashMap<>();
         required.put(Checkpoint.TABLE, Set.of("user_id", "client_id", "checkpoint", "updated_at"));
+        required.put(config.rejections().table(), RejectionRows.COLUMNS);
         for (TableSchema table : schema.tables().values()) {
             required.put(table.name(), table.columns().keySet());
         }

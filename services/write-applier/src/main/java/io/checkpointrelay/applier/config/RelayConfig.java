@@ -21,6 +21,10 @@ public interface RelayConfig {
 
     Checkpoints checkpoints();
 
+    Rejections rejections();
+
+    DeadLetters deadLetters();
+
     Apply apply();
 
     interface Schema {
@@ -56,15 +60,58 @@ public interface RelayConfig {
         String table();
     }
 
+    interface Rejections {
+        /**
+         * {@code relay.rejections.table}: the application table a rejected batch is recorded in,
+         * one row per batch with the reason, for sync rules to bring back to its user (see
+         * {@code upload_rejections} in deploy/demo/schema.sql for the columns). Must exist.
+         */
+        @WithDefault("upload_rejections")
+        String table();
+    }
+
+    interface DeadLetters {
+        /**
+         * {@code relay.dead-letters.topic}: the Kafka topic rejected records go to, with the
+         * reason and the original batch (or bytes) for replay. Must exist.
+         */
+        @WithDefault(Topics.DEAD_LETTERS)
+        String topic();
+    }
+
     interface Apply {
         Retry retry();
+
+        Dedup dedup();
     }
 
     /**
-     * How a batch whose transaction failed for a transient reason (lost connection,
-     * serialization failure, deadlock) is retried: exponential backoff from
-     * {@code initial-backoff} up to {@code max-backoff} between attempts, for at most
-     * {@code max-duration}; after that the channel fails like on a permanent error.
+     * How long a client's applied batches are remembered, so that a client's retry of a batch
+     * (same entries, op and transaction ids included) is recognised and applied once.
+     */
+    interface Dedup {
+        /**
+         * {@code relay.apply.dedup.retention}: how long an applied batch is remembered. A client
+         * retrying an upload whose answer it lost later than this gets it applied again (the same
+         * writes once more).
+         */
+        @WithDefault("P1D")
+        Duration retention();
+
+        /** {@code relay.apply.dedup.cleanup-interval}: how often expired batches are deleted. */
+        @WithDefault("10m")
+        Duration cleanupInterval();
+
+        /** {@code relay.apply.dedup.cleanup-batch-size}: rows deleted per cleanup transaction. */
+        @WithDefault("10000")
+        int cleanupBatchSize();
+    }
+
+    /**
+     * How a record whose transaction failed for any reason but a rejection (lost connection,
+     * serialization failure, deadlock, a missing table, a bug) is retried: exponential backoff
+     * from {@code initial-backoff} up to {@code max-backoff} between attempts, for as long as it
+     * takes. Only the partitions of the consumer holding the record wait meanwhile.
      */
     interface Retry {
         /** {@code relay.apply.retry.initial-backoff}: the wait before the first retry. */
@@ -74,14 +121,5 @@ public interface RelayConfig {
         /** {@code relay.apply.retry.max-backoff}: the longest wait between two attempts. */
         @WithDefault("10s")
         Duration maxBackoff();
-
-        /**
-         * {@code relay.apply.retry.max-duration}: how long one batch is retried before the
-         * applier gives up and fails the channel (readiness DOWN, the batch is consumed again
-         * after a restart). Keep it below
-         * {@code mp.messaging.incoming.uploads.throttled.unprocessed-record-max-age.ms}.
-         */
-        @WithDefault("5m")
-        Duration maxDuration();
     }
 }

@@ -52,7 +52,7 @@ class DatabaseOutageTest {
 
     /** The applier's count of transiently failed attempts, from its Prometheus endpoint. */
     private static double retries() {
-        Matcher counter = Pattern.compile("(?m)^relay_applier_retries_total(?:\\{[^}]*\\})? (\\S+)$")
+        Matcher counter = Pattern.compile("(?m)^relay_applier_retries_total\\{[^}]*reason=\"transient\"[^}]*\\} (\\S+)$")
                 .matcher(given().get("/q/metrics").then().statusCode(200).extract().asString());
         return counter.find() ? Double.parseDouble(counter.group(1)) : 0;
     }

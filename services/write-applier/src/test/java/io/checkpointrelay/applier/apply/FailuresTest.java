@@ -10,10 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.checkpointrelay.applier.write.WriteRejectedException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
-/** Which failures the applier retries, and which stop it. */
+/** Which failures reject a batch, and which the applier retries. */
 class FailuresTest {
 
     @ParameterizedTest
@@ -24,10 +25,18 @@ class FailuresTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "23503", "23505", "23502", "22P02", "22007", "42P01", "42703", "42P10" })
-    void refusalsThatRetryingCannotChangeArePermanent(String sqlState) {
+    @ValueSource(strings = { "23503", "23505", "23502", "23514", "22P02", "22007", "22001", "P0001" })
+    void refusalsOfTheBatchsDataRejectIt(String sqlState) {
+        assertThat(Failures.rejects(pg(sqlState))).isTrue();
+        assertThat(Failures.rejects(new HibernateException("wrapped", pg(sqlState)))).isTrue();
         assertThat(Failures.isTransient(pg(sqlState))).isFalse();
-        assertThat(Failures.isTransient(new HibernateException("wrapped", pg(sqlState)))).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "42P01", "42703", "42501", "40001", "08006", "57P01", "XX000" })
+    void deploymentProblemsAndPassingConditionsNeverRejectABatch(String sqlState) {
+        assertThat(Failures.rejects(pg(sqlState))).isFalse();
+        assertThat(Failures.rejects(new HibernateException("wrapped", pg(sqlState)))).isFalse();
     }
 
     @Test
@@ -37,8 +46,11 @@ class FailuresTest {
     }
 
     @Test
-    void batchesOutsideTheSchemaAndUnknownErrorsArePermanent() {
-        assertThat(Failures.isTransient(new PermanentApplyFailure("entry 0: unknown table 'x'"))).isFalse();
+    void writesOutsideTheRulesAreRejectedButBugsAreNot() {
+        assertThat(Failures.rejects(new EntryFailure("entry 0 (PUT x 1)", new WriteRejectedException("unknown table 'x'")))).isTrue();
+        assertThat(Failures.describe(new EntryFailure("entry 0 (PUT x 1)", new WriteRejectedException("unknown table 'x'"))))
+                .isEqualTo("entry 0 (PUT x 1): unknown table 'x'");
+        assertThat(Failures.rejects(new IllegalStateException("a bug"))).isFalse();
         assertThat(Failures.isTransient(new IllegalStateException("a bug"))).isFalse();
     }
 
@@ -51,6 +63,7 @@ class FailuresTest {
                 .startsWith("entry 1 (PUT todos 5f0c): SQLSTATE 23503 ")
                 .contains("violates foreign key constraint");
         assertThat(Failures.isTransient(failure)).isFalse();
+        assertThat(Failures.rejects(failure)).isTrue();
 
         PgException fk = new PgException("insert or update on table \"todos\" violates foreign key constraint", "ERROR",
                 "23503", "Key (list_id)=(x) is not present in table \"lists\".");

@@ -44,7 +44,7 @@ class HealthAndMetricsTest {
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/q/metrics").then()
                 .statusCode(200)
-                .body(containsString("relay_applier_batches_applied_total"))
+                .body(containsString("relay_applier_records_total{outcome=\"applied\"}"))
                 .body(containsString("relay_applier_entries_applied_total"))
                 .body(containsString("relay_applier_checkpoints_written_total"))
                 .body(containsString("relay_applier_apply_seconds_count"))
