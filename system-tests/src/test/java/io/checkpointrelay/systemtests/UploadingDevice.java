@@ -177,6 +177,14 @@ final class UploadingDevice {
         return steps;
     }
 
+    /** The one step the database refuses, for a device that has one. */
+    int poisonStep() {
+        if (poisonSteps.size() != 1) {
+            throw new IllegalStateException(label + " has poison steps " + poisonSteps);
+        }
+        return poisonSteps.iterator().next();
+    }
+
     /** The checkpoint request id of the last step, which the checkpoints row must reach. */
     long lastCheckpointRequestId() {
         return steps;

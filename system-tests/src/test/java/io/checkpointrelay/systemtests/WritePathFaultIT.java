@@ -3,6 +3,7 @@ package io.checkpointrelay.systemtests;
 import static io.checkpointrelay.systemtests.TestStack.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,6 +32,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.checkpointrelay.protocol.Topics;
+import io.checkpointrelay.protocol.upload.DeadLetter;
 import io.checkpointrelay.stack.LocalStack;
 import io.checkpointrelay.stack.RelayService;
 import io.checkpointrelay.stack.ServiceProcess;
@@ -70,10 +72,19 @@ class WritePathFaultIT {
         // expired the killed consumer: after session.timeout.ms, 45 s by default.
         stack = TestStack.start(WritePathFaultIT.class, builder -> builder
                 .config(RelayService.UPLOAD_API, "relay.upload.delivery-timeout", "3s")
-                .config(RelayService.WRITE_APPLIER, "mp.messaging.incoming.uploads.session.timeout.ms", "6000")
+                .config(RelayService.WRITE_APPLIER, "mp.messaging.incoming.uploads.session.timeout.ms", "10000")
                 .config(RelayService.WRITE_APPLIER, "mp.messaging.incoming.uploads.heartbeat.interval.ms", "1000"));
         audit = ListAudit.install(stack);
         uploadsTopic = new UploadsTopic(stack);
+        warmUp();
+    }
+
+    /** One upload through the whole path first, so that the first scenario meets faults rather than cold JVMs. */
+    private static void warmUp() throws Exception {
+        UploadingDevice device = new UploadingDevice(stack, "warm-up", 1, Set.of(), PAUSE);
+        device.run();
+        assertThat(device.failure()).as("warm-up upload").isNull();
+        assertThat(awaitCheckpoints(List.of(device))).as("warm-up checkpoint").isEmpty();
     }
 
     @AfterAll
@@ -195,11 +206,9 @@ class WritePathFaultIT {
         int steps = 8;
         int poisonStep = 4;
         List<UploadingDevice> unreadable = devices("unreadable", 8, steps, device -> device.afterStep(3,
-                (d, step) -> uploadsTopic.produceRaw(d.key(), "not a batch from " + d.label())));
-        List<UploadingDevice> refusedMidway = devices("refused-mid", 8, steps, Set.of(poisonStep), device -> {
-        });
-        List<UploadingDevice> refusedLast = devices("refused-last", 8, steps, Set.of(steps), device -> {
-        });
+                (d, step) -> uploadsTopic.produceRaw(d.key(), unreadableValue(d))));
+        List<UploadingDevice> refusedMidway = devices("refused-mid", 8, steps, Set.of(poisonStep));
+        List<UploadingDevice> refusedLast = devices("refused-last", 8, steps, Set.of(steps));
         List<UploadingDevice> devices = new ArrayList<>();
         devices.addAll(unreadable);
         devices.addAll(refusedMidway);
@@ -210,41 +219,70 @@ class WritePathFaultIT {
             assertAppliedOnceInOrderAndCheckpointed(devices);
         }
 
-        Map<String, Integer> refusedStep = new HashMap<>();
-        refusedMidway.forEach(d -> refusedStep.put(d.clientId(), poisonStep));
-        refusedLast.forEach(d -> refusedStep.put(d.clientId(), steps));
         List<UploadingDevice> refused = new ArrayList<>(refusedMidway);
         refused.addAll(refusedLast);
+        assertDeadLetters(unreadable, refused);
+        assertRejectionRows(refused);
+        report("poison: " + devices.size() * steps + " steps, " + seconds(started));
+    }
+
+    /** One dead letter per poison record, under the client's key: the bytes as they were, or the refused batch. */
+    private static void assertDeadLetters(List<UploadingDevice> unreadable, List<UploadingDevice> refused) {
+        Map<String, UploadingDevice> byKey = new HashMap<>();
+        unreadable.forEach(d -> byKey.put(d.key().toKafkaKey(), d));
+        refused.forEach(d -> byKey.put(d.key().toKafkaKey(), d));
+        List<ConsumerRecord<String, byte[]>> records = uploadsTopic.deadLetters(read -> read.stream()
+                .map(ConsumerRecord::key).filter(byKey::containsKey).distinct().count() == byKey.size());
+        Map<String, List<DeadLetter>> letters = new TreeMap<>();
+        records.stream().filter(r -> byKey.containsKey(r.key()))
+                .forEach(r -> letters.computeIfAbsent(byKey.get(r.key()).label(), l -> new ArrayList<>()).add(DeadLetter.fromBytes(r.value())));
+        assertThat(letters.keySet()).as("devices with a dead letter")
+                .containsExactlyInAnyOrderElementsOf(byKey.values().stream().map(UploadingDevice::label).toList());
+        for (UploadingDevice device : unreadable) {
+            assertThat(letters.get(device.label())).as("dead letters of " + device).singleElement().satisfies(letter -> {
+                assertThat(letter.batch()).isNull();
+                assertThat(new String(letter.rawValue(), StandardCharsets.UTF_8)).isEqualTo(unreadableValue(device));
+                assertThat(letter.reason()).isNotBlank();
+            });
+        }
+        for (UploadingDevice device : refused) {
+            int step = device.poisonStep();
+            assertThat(letters.get(device.label())).as("dead letters of " + device).singleElement().satisfies(letter -> {
+                assertThat(letter.batch().batchId()).isEqualTo(device.receipt(step).batchId());
+                assertThat(letter.batch().entries()).isEqualTo(device.entries(step));
+                assertThat(letter.reason()).isNotBlank();
+            });
+        }
+    }
+
+    /** One upload_rejections row per refused batch, for its user, naming the batch, its request id and its entries. */
+    private static void assertRejectionRows(List<UploadingDevice> refused) throws Exception {
         Map<String, List<Rejection>> rejections = rejections(refused);
         for (UploadingDevice device : refused) {
-            int step = refusedStep.get(device.clientId());
+            int step = device.poisonStep();
             assertThat(rejections.get(device.clientId())).as("upload_rejections of " + device).singleElement().satisfies(r -> {
                 assertThat(r.userId()).isEqualTo(device.userId());
                 assertThat(r.batchId()).isEqualTo(device.receipt(step).batchId());
                 assertThat(r.checkpointRequestId()).isEqualTo((long) step);
                 assertThat(r.reason()).isNotBlank();
                 assertThat(r.deadLetter()).isNotBlank();
-                assertThat(r.entries()).hasSize(device.entries(step).size());
-                assertThat(r.entries().findValuesAsText("id")).containsExactlyElementsOf(
-                        device.entries(step).stream().map(entry -> entry.id()).toList());
+                // The batch's entries as a JSON array, for the app to show what was undone.
+                assertThat(r.entriesType()).as("jsonb_typeof(entries)").isEqualTo("array");
+                assertThat(r.entries()).as("entries").isEqualTo(JSON.readTree(JSON.writeValueAsString(device.entries(step))));
             });
         }
+    }
 
-        Map<String, UploadingDevice> byKey = new HashMap<>();
-        devices.forEach(d -> byKey.put(d.key().toKafkaKey(), d));
-        List<ConsumerRecord<String, byte[]>> deadLetters = uploadsTopic.deadLetters(records -> records.stream()
-                .map(ConsumerRecord::key).filter(byKey::containsKey).distinct().count() == devices.size());
-        Map<String, Integer> perDevice = new TreeMap<>();
-        deadLetters.stream().filter(r -> byKey.containsKey(r.key()))
-                .forEach(r -> perDevice.merge(byKey.get(r.key()).label(), 1, Integer::sum));
-        Map<String, Integer> expected = new TreeMap<>();
-        devices.forEach(d -> expected.put(d.label(), 1));
-        assertThat(perDevice).as("dead-letter records per device").isEqualTo(expected);
-        report("poison: " + devices.size() * steps + " steps, " + seconds(started));
+    private static String unreadableValue(UploadingDevice device) {
+        return "not a batch, from " + device.label();
     }
 
     private static List<UploadingDevice> devices(String group, int count, int steps) {
-        return devices(group, count, steps, Set.of(), device -> {
+        return devices(group, count, steps, Set.of());
+    }
+
+    private static List<UploadingDevice> devices(String group, int count, int steps, Set<Integer> poisonSteps) {
+        return devices(group, count, steps, poisonSteps, device -> {
         });
     }
 
@@ -378,19 +416,20 @@ class WritePathFaultIT {
         return checkpoints(devices).values().stream().mapToLong(Long::longValue).sum();
     }
 
-    private record Rejection(String userId, String batchId, Long checkpointRequestId, String reason, JsonNode entries, String deadLetter) {
+    private record Rejection(String userId, String batchId, Long checkpointRequestId, String reason, String entriesType, JsonNode entries,
+            String deadLetter) {
     }
 
     private static Map<String, List<Rejection>> rejections(List<UploadingDevice> devices) throws Exception {
         Map<String, List<Rejection>> rejections = new HashMap<>();
         try (Connection db = stack.postgres().connect(LocalStack.DATABASE);
                 PreparedStatement query = db.prepareStatement("SELECT client_id, user_id, batch_id, checkpoint_request_id, reason, "
-                        + "entries::text, dead_letter FROM upload_rejections WHERE user_id = ANY (?)")) {
+                        + "jsonb_typeof(entries), entries::text, dead_letter FROM upload_rejections WHERE user_id = ANY (?)")) {
             query.setArray(1, db.createArrayOf("text", devices.stream().map(UploadingDevice::userId).toArray()));
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
                     rejections.computeIfAbsent(rs.getString(1), c -> new ArrayList<>()).add(new Rejection(rs.getString(2), rs.getString(3),
-                            rs.getObject(4, Long.class), rs.getString(5), JSON.readTree(rs.getString(6)), rs.getString(7)));
+                            rs.getObject(4, Long.class), rs.getString(5), rs.getString(6), JSON.readTree(rs.getString(7)), rs.getString(8)));
                 }
             }
         }
