@@ -12,6 +12,15 @@ public final class Topics {
      */
     public static final String DEAD_LETTERS = "relay.uploads.dead-letters";
 
+    /**
+     * The life of every checkpoint request ({@link lifecycle.CheckpointEvent}): requested,
+     * applied or rejected, replicated, delivered; keyed by {@link upload.ClientKey}.
+     */
+    public static final String CHECKPOINT_EVENTS = "relay.checkpoint-events";
+
+    /** checkpoint-tracker's verdicts ({@link lifecycle.ClientAlert}): a client stuck, then recovered. */
+    public static final String CHECKPOINT_ALERTS = "relay.checkpoint-alerts";
+
     private Topics() {
     }
 }
