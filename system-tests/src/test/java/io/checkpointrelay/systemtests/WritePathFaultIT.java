@@ -3,6 +3,10 @@ package io.checkpointrelay.systemtests;
 import static io.checkpointrelay.systemtests.TestStack.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,6 +22,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -122,7 +128,8 @@ class WritePathFaultIT {
             applier.start();
             load.awaitFinished(LOAD_TIMEOUT);
             assertAppliedOnceInOrderAndCheckpointed(devices);
-            report("kill: " + load.totalSteps() + " steps, retries " + load.retries() + ", " + seconds(started));
+            report("kill: " + load.totalSteps() + " steps, retries " + load.retries() + ", applier since restart " + applierOutcomes()
+                    + ", " + seconds(started));
         } finally {
             if (!applier.isAlive()) {
                 applier.start();
@@ -144,7 +151,8 @@ class WritePathFaultIT {
             report("Kafka broker down for " + seconds(down) + " at " + load.acknowledged() + " steps acknowledged");
             load.awaitFinished(LOAD_TIMEOUT);
             assertAppliedOnceInOrderAndCheckpointed(devices);
-            report("kafka: " + load.totalSteps() + " steps, retries " + load.retries() + ", " + seconds(started));
+            report("kafka: " + load.totalSteps() + " steps, retries " + load.retries() + ", applier so far " + applierOutcomes()
+                    + ", " + seconds(started));
         } finally {
             stack.kafka().start();
         }
@@ -164,7 +172,8 @@ class WritePathFaultIT {
             report("PostgreSQL down for " + seconds(down) + " at " + load.acknowledged() + " steps acknowledged");
             load.awaitFinished(LOAD_TIMEOUT);
             assertAppliedOnceInOrderAndCheckpointed(devices);
-            report("postgres: " + load.totalSteps() + " steps, retries " + load.retries() + ", " + seconds(started));
+            report("postgres: " + load.totalSteps() + " steps, retries " + load.retries() + ", applier so far " + applierOutcomes()
+                    + ", " + seconds(started));
         } finally {
             stack.postgres().start();
         }
@@ -190,7 +199,7 @@ class WritePathFaultIT {
         try (UploadLoad load = UploadLoad.start(devices)) {
             load.awaitFinished(LOAD_TIMEOUT);
             assertAppliedOnceInOrderAndCheckpointed(devices);
-            report("duplicates: " + load.totalSteps() + " steps, " + seconds(started));
+            report("duplicates: " + load.totalSteps() + " steps, applier so far " + applierOutcomes() + ", " + seconds(started));
         }
     }
 
@@ -223,7 +232,7 @@ class WritePathFaultIT {
         refused.addAll(refusedLast);
         assertDeadLetters(unreadable, refused);
         assertRejectionRows(refused);
-        report("poison: " + devices.size() * steps + " steps, " + seconds(started));
+        report("poison: " + devices.size() * steps + " steps, applier so far " + applierOutcomes() + ", " + seconds(started));
     }
 
     /** One dead letter per poison record, under the client's key: the bytes as they were, or the refused batch. */
@@ -434,6 +443,28 @@ class WritePathFaultIT {
             }
         }
         return rejections;
+    }
+
+    /**
+     * write-applier's settled records by outcome ({@code relay_applier_records_total}) since it
+     * last started: shows which of its paths (redelivery, client retry, rejection) a fault took.
+     */
+    private static Map<String, Long> applierOutcomes() {
+        Map<String, Long> outcomes = new TreeMap<>();
+        try {
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(stack.writeApplierUri().resolve("/q/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher line = Pattern.compile("(?m)^relay_applier_records_total\\{.*outcome=\"([a-z_]+)\".*} ([0-9.E]+)$").matcher(metrics.body());
+            while (line.find()) {
+                outcomes.merge(line.group(1), (long) Double.parseDouble(line.group(2)), Long::sum);
+            }
+        } catch (IOException e) {
+            outcomes.put("unavailable: " + e, 0L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return outcomes;
     }
 
     private static String seconds(long startedNanos) {
