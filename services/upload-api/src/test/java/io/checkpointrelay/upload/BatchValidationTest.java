@@ -97,8 +97,8 @@ class BatchValidationTest {
                 Arguments.of("client_id not a string", """
                         {"client_id": 12, "batch": [%s]}""".formatted(GOOD_TODO), "client_id must be a string, got number"),
                 Arguments.of("client_id too long", """
-                        {"client_id": "%s", "batch": [%s]}""".formatted("c".repeat(201), GOOD_TODO),
-                        "client_id is 201 characters long, at most 200"),
+                        {"client_id": "%s", "batch": [%s]}""".formatted("c".repeat(257), GOOD_TODO),
+                        "client_id is 257 characters long, at most 256"),
                 Arguments.of("checkpoint id 0", checkpoint("\"0\""), "checkpoint_request_id must be from 1 to 2^63-1, got 0"),
                 Arguments.of("checkpoint id integer 0", checkpoint("0"), "checkpoint_request_id must be from 1 to 2^63-1, got 0"),
                 Arguments.of("negative checkpoint id", checkpoint("-5"), "checkpoint_request_id must be from 1 to 2^63-1, got -5"),

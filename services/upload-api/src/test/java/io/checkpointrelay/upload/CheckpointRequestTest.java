@@ -174,7 +174,7 @@ class CheckpointRequestTest {
                 Arguments.of("id above 2^63-1", request("\"9223372036854775808\""), "from 1 to 2^63-1, got 9223372036854775808"),
                 Arguments.of("non-numeric id", request("\"abc\""), "got 'abc'"),
                 Arguments.of("client_id too long", """
-                        {"client_id": "%s", "checkpoint_request_id": "1"}""".formatted("c".repeat(201)), "at most 200"),
+                        {"client_id": "%s", "checkpoint_request_id": "1"}""".formatted("c".repeat(257)), "at most 256"),
                 Arguments.of("not an object", "[]", "must be a JSON object"));
     }
 
