@@ -61,11 +61,23 @@ class CheckpointRequestTest {
         String client = TestClients.uniqueId("client");
         TestClients.requestCheckpoint(user, client, "7");
 
-        // A cleared client database starts its counter again at "1": it must be reseeded to 7.
-        assertThat(TestClients.requestCheckpoint(user, client, "1")).isEqualTo("7");
         assertThat(TestClients.requestCheckpoint(user, client, "6")).isEqualTo("7");
 
         assertThat(queuedRequestIds(user, client)).containsExactly(7L);
+    }
+
+    @Test
+    void clearedClientGetsTheStoredIdAndThenCountsOnFromIt() {
+        String user = TestClients.uniqueId("user");
+        String client = TestClients.uniqueId("client");
+        TestClients.requestCheckpoint(user, client, "7");
+
+        // A cleared client database starts its counter again at "1": the answer reseeds it to 7,
+        // so the client's next request is 8, which is a new one.
+        assertThat(TestClients.requestCheckpoint(user, client, "1")).isEqualTo("7");
+        assertThat(TestClients.requestCheckpoint(user, client, "8")).isEqualTo("8");
+
+        assertThat(queuedRequestIds(user, client)).containsExactly(7L, 8L);
     }
 
     @Test
@@ -124,17 +136,21 @@ class CheckpointRequestTest {
     }
 
     @Test
-    void eachUserCountsOnItsOwnForTheSameClient() {
+    void userSwitchOnOneClientStartsFromTheNewUsersOwnCounter() {
         // The client id survives disconnectAndClear(), so a user switch on one device keeps it.
         String client = TestClients.uniqueId("client");
         String alice = TestClients.uniqueId("alice");
         String bob = TestClients.uniqueId("bob");
+        for (int id = 1; id <= 9; id++) {
+            TestClients.requestCheckpoint(alice, client, Integer.toString(id));
+        }
 
-        TestClients.requestCheckpoint(alice, client, "9");
         assertThat(TestClients.requestCheckpoint(bob, client, "1")).isEqualTo("1");
-        assertThat(TestClients.requestCheckpoint(alice, client, "1")).isEqualTo("9");
+        assertThat(TestClients.requestCheckpoint(bob, client, "2")).isEqualTo("2");
+        assertThat(TestClients.requestCheckpoint(alice, client, "1")).as("alice's counter is untouched").isEqualTo("9");
 
-        assertThat(queuedRequestIds(bob, client)).containsExactly(1L);
+        assertThat(queuedRequestIds(bob, client)).containsExactly(1L, 2L);
+        assertThat(queuedRequestIds(alice, client)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
     }
 
     @Test
