@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.checkpointrelay.protocol.schema.AppSchema;
 import io.checkpointrelay.protocol.schema.ColumnType;
 import io.checkpointrelay.protocol.schema.TableSchema;
+import io.checkpointrelay.protocol.schema.SqlIdentifier;
 import io.checkpointrelay.protocol.upload.CrudEntry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -52,10 +53,10 @@ public class StoredRowOwnership {
      * a uuid array, and an index scan on {@code id} stays possible either way.
      */
     private static String query(TableSchema table) {
-        String id = quote(TableSchema.ID);
-        return "SELECT " + id + "::text FROM " + quote(table.name())
+        String id = SqlIdentifier.quote(TableSchema.ID);
+        return "SELECT " + id + "::text FROM " + SqlIdentifier.quote(table.name())
                 + " WHERE " + id + " = ANY($1::text[]::" + table.idType().sqlType() + "[])"
-                + " AND " + quote(table.ownerColumn()) + "::text IS DISTINCT FROM $2";
+                + " AND " + SqlIdentifier.quote(table.ownerColumn()) + "::text IS DISTINCT FROM $2";
     }
 
     /**
@@ -117,9 +118,5 @@ public class StoredRowOwnership {
     private String key(String table, String id) {
         ColumnType idType = schema.tables().get(table).idType();
         return table + "/" + (idType == ColumnType.UUID ? id.toLowerCase(Locale.ROOT) : id);
-    }
-
-    private static String quote(String identifier) {
-        return '"' + identifier + '"';
     }
 }
