@@ -29,7 +29,7 @@ record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCo
      * @param batchSizes     CRUD entries per upload, one measurement each
      * @param rate           uploads per second for the latency; 0: half the sustained rate measured before
      * @param streamClients  clients that each hold a sync stream and upload, for the write checkpoint latency
-     * @param streamRate     uploads per second of all stream clients together
+     * @param streamRate     uploads per second of all stream clients together; 0: the fixed rate of the first batch size
      */
     record Uploads(int warmupSeconds, int seconds, int clients, List<Integer> batchSizes, double rate, int streamClients,
             double streamRate) {
@@ -64,7 +64,8 @@ record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCo
               --batch-sizes A,B    CRUD entries per upload, measured one after the other (default 1,10)
               --rate N             uploads/s for the latency at a fixed rate (default: half the sustained rate)
               --stream-clients N   clients that each hold a sync stream and upload (default 1000)
-              --stream-rate N      uploads/s of all stream clients together (default 100)
+              --stream-rate N      uploads/s of all stream clients together, batches of the first size
+                                   (default: the fixed rate of the first batch size)
             """;
 
     static BenchOptions parse(List<String> args, Path home) {
@@ -81,7 +82,7 @@ record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCo
         List<Integer> batchSizes = List.of(1, 10);
         double rate = 0;
         int streamClients = 1000;
-        double streamRate = 100;
+        double streamRate = 0;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -105,10 +106,10 @@ record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCo
         if (rows < 1 || warmup < 0 || runs < 1 || streams.isEmpty()) {
             throw new IllegalArgumentException("--rows and --runs must be positive, --warmup not negative\n" + USAGE);
         }
-        if (seconds < 1 || warmupSeconds < 0 || clients < 1 || streamClients < 1 || rate < 0 || streamRate <= 0
+        if (seconds < 1 || warmupSeconds < 0 || clients < 1 || streamClients < 1 || rate < 0 || streamRate < 0
                 || batchSizes.isEmpty() || batchSizes.stream().anyMatch(size -> size < 1)) {
-            throw new IllegalArgumentException("--seconds, --clients, --stream-clients, --stream-rate and --batch-sizes must be "
-                    + "positive, --warmup-seconds and --rate not negative\n" + USAGE);
+            throw new IllegalArgumentException("--seconds, --clients, --stream-clients and --batch-sizes must be positive, "
+                    + "--warmup-seconds, --rate and --stream-rate not negative\n" + USAGE);
         }
         Uploads uploads = new Uploads(warmupSeconds, seconds, clients, batchSizes, rate, streamClients, streamRate);
         return new BenchOptions(rows, warmup, runs, streams, jfr, List.copyOf(jvm), jar, home.resolve("clients/node"), uploads);

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -20,9 +21,13 @@ import java.util.function.IntFunction;
  */
 final class IdleStreams implements AutoCloseable {
 
-    /** Hears each line of one stream as it arrives, on the HTTP client's threads. */
+    /** Hears each line of one stream as it arrives, and its end, on the HTTP client's threads. */
     interface LineListener {
         void onLine(String line, long receivedNanos);
+
+        /** The stream has ended (the bridge or the network ended it); this client does not reconnect. */
+        default void onEnd(String why) {
+        }
     }
 
     /** One stream's view; written by the HTTP client's threads, read by the benchmark. */
@@ -56,12 +61,19 @@ final class IdleStreams implements AutoCloseable {
 
         @Override
         public void onError(Throwable failure) {
-            ended = failure.toString();
+            end(failure.toString());
         }
 
         @Override
         public void onComplete() {
-            ended = "ended by the bridge (HTTP " + status + ")";
+            end("ended by the bridge (HTTP " + status + ")");
+        }
+
+        private void end(String why) {
+            ended = why;
+            if (listener != null) {
+                listener.onEnd(why);
+            }
         }
 
         int completes() {
@@ -123,7 +135,7 @@ final class IdleStreams implements AutoCloseable {
                     watcher.status = info.statusCode();
                     return HttpResponse.BodySubscribers.fromLineSubscriber(watcher);
                 }).exceptionally(failure -> {
-                    watcher.ended = failure.toString();
+                    watcher.end(failure.toString());
                     return null;
                 });
             }
@@ -176,6 +188,11 @@ final class IdleStreams implements AutoCloseable {
     /** Streams the bridge or the network ended. */
     long ended() {
         return watchers.stream().filter(w -> w.ended() != null).count();
+    }
+
+    /** Why the first ended stream ended, or null. */
+    String firstEnd() {
+        return watchers.stream().map(Watcher::ended).filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     @Override

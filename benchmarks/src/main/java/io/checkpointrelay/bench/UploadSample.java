@@ -20,6 +20,7 @@ final class UploadSample {
     private volatile long writeCheckpointNanos;
     private volatile long checkpointCompleteNanos;
     private volatile String failure;
+    private volatile boolean streamLost;
 
     UploadSample(String listId, long requestId, int entries, long startNanos) {
         this.listId = listId;
@@ -66,6 +67,15 @@ final class UploadSample {
 
     void failed(String why) {
         failure = why;
+    }
+
+    /** The device's sync stream ended before it covered this upload: it never will. */
+    void streamLost() {
+        streamLost = true;
+    }
+
+    boolean isStreamLost() {
+        return streamLost;
     }
 
     long ackNanos() {

@@ -35,15 +35,18 @@ import io.checkpointrelay.stack.RelayService;
  * checkpoint request id, so write-applier commits the batch and the device's checkpoint row
  * together; a NOTIFY trigger on the list shows that commit from outside ({@link CommitListener}).
  *
+ * <p>After an unmeasured warm-up of the freshly started services:
  * <ol>
  * <li>Sustained rate: many devices each upload one batch after the other, as an SDK's upload
  * queue does; uploads acknowledged per second over a window after a warm-up, what write-applier
  * committed in the same window, and how far behind it was at the end.</li>
- * <li>Latency at a fixed rate below that: uploads due on a fixed schedule (open loop, so a slow
- * answer delays no later upload's clock), each timed from when it was due to its commit.</li>
- * <li>With sync streams: many devices each hold a stream and upload at a steady pace; each
- * upload is timed from when it was due to its stream's first checkpoint line whose
- * {@code write_checkpoint} covers it, and to the {@code checkpoint_complete} after it.</li>
+ * <li>Latency at a fixed rate below that (half the lower of the two rates): uploads due on a
+ * fixed schedule (open loop, so a slow answer delays no later upload's clock), each timed from
+ * when it was due to its commit.</li>
+ * <li>With sync streams: many devices each hold a stream and upload together at a steady rate
+ * (by default the first fixed rate, so the streams are what changes); each upload is timed from
+ * when it was due to its stream's first checkpoint line whose {@code write_checkpoint} covers
+ * it, and to the {@code checkpoint_complete} after it.</li>
  * </ol>
  */
 final class UploadsBenchmark {
@@ -70,10 +73,11 @@ final class UploadsBenchmark {
         Path directory = runDirectory.resolve(NAME);
         System.out.printf(Locale.ROOT, "  settings: %d clients each uploading one batch at a time; batches of %s CRUD entries (a new "
                 + "list and its todos, one local transaction) with a checkpoint request id; windows of %d s after %d s of warm-up; "
-                + "fixed rate %s; %,d clients with a sync stream uploading %,.0f/s together%n", settings.clients(),
+                + "fixed rate %s; %,d clients with a sync stream uploading %s together%n", settings.clients(),
                 settings.batchSizes(), settings.seconds(), settings.warmupSeconds(),
                 settings.rate() > 0 ? String.format(Locale.ROOT, "%,.0f uploads/s", settings.rate()) : "half the sustained rate",
-                settings.streamClients(), settings.streamRate());
+                settings.streamClients(), settings.streamRate() > 0 ? String.format(Locale.ROOT, "%,.0f uploads/s", settings.streamRate())
+                        : "at the first fixed rate");
         long starting = System.nanoTime();
         try (LocalStack stack = LocalStack.builder().home(home).logDirectory(directory.resolve("logs")).start();
                 CommitListener commits = CommitListener.start(stack.postgres(), LocalStack.DATABASE);
@@ -85,15 +89,21 @@ final class UploadsBenchmark {
                 String user = "writer-" + i;
                 writers.add(new WritingDevice(user, "writer-client-" + i, stack.tokens().issue(user, Duration.ofHours(2)), false));
             }
+            warmUp(stack, writers, sender);
             Map<Integer, Double> sustainable = new LinkedHashMap<>();
             for (int entries : settings.batchSizes()) {
                 sustainable.put(entries, sustained(stack, writers, entries, sender, commits));
             }
+            Map<Integer, Double> fixedRates = new LinkedHashMap<>();
             for (int entries : settings.batchSizes()) {
                 double rate = settings.rate() > 0 ? settings.rate() : Math.max(1, FIXED_RATE_FRACTION * sustainable.get(entries));
+                fixedRates.put(entries, rate);
                 atFixedRate(stack, writers, entries, rate, sender);
             }
-            List<WritingDevice> streaming = withStreams(stack, sender);
+            // The streams get the first fixed rate unless told otherwise: the same load, now with the bridge's streams.
+            int streamEntries = settings.batchSizes().getFirst();
+            double streamRate = settings.streamRate() > 0 ? settings.streamRate() : fixedRates.get(streamEntries);
+            List<WritingDevice> streaming = withStreams(stack, streamEntries, streamRate, sender);
             List<WritingDevice> all = new ArrayList<>(writers);
             all.addAll(streaming);
             verify(stack, all, sender);
@@ -107,13 +117,8 @@ final class UploadsBenchmark {
         String label = String.format(Locale.ROOT, "sustained, %d entr%s/upload, %d clients", entries, entries == 1 ? "y" : "ies",
                 devices.size());
         System.out.printf("  %s: %d s warm-up, %d s measured ...%n", label, settings.warmupSeconds(), settings.seconds());
-        Collection<UploadSample> samples = new ConcurrentLinkedQueue<>();
-        AtomicBoolean running = new AtomicBoolean(true);
-        CountDownLatch stopped = new CountDownLatch(devices.size());
         long failedBefore = sender.failed();
-        for (WritingDevice device : devices) {
-            keepUploading(device, entries, sender, running, samples, stopped);
-        }
+        BackToBack load = BackToBack.start(devices, entries, sender);
         Thread.sleep(settings.warmupSeconds() * 1000L);
         long acknowledged = sender.acknowledged();
         long committed = commits.committed();
@@ -124,18 +129,15 @@ final class UploadsBenchmark {
         double ackRate = Figures.perSecond(sender.acknowledged() - acknowledged, to - from);
         double commitRate = Figures.perSecond(commits.committed() - committed, to - from);
         String cpuUse = Cpu.of(stack).since(cpu, to - from);
-        running.set(false);
-        if (!stopped.await(SETTLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            throw new IllegalStateException("uploads were still unanswered " + SETTLE_TIMEOUT.toSeconds() + " s after the load stopped");
-        }
-        long lastAnswer = System.nanoTime();
+        long lastAnswer = load.stop();
+        Collection<UploadSample> samples = load.samples();
         List<UploadSample> measured = samples.stream()
                 .filter(s -> s.isAcknowledged() && s.startNanos() >= from && s.startNanos() < to).toList();
         // Acknowledged within the window but not committed by its end: the queue write-applier had left.
         List<UploadSample> behind = samples.stream()
                 .filter(s -> s.isAcknowledged() && s.ackNanos() < to && (s.committedNanos() == 0 || s.committedNanos() > to)).toList();
         long oldest = behind.stream().mapToLong(s -> to - s.ackNanos()).max().orElse(0);
-        List<UploadSample> acknowledgedSamples = samples.stream().filter(UploadSample::isAcknowledged).toList();
+        List<UploadSample> acknowledgedSamples = load.acknowledged();
         int uncommitted = awaitAll(acknowledgedSamples, s -> s.committedNanos() != 0, SETTLE_TIMEOUT);
         long caughtUp = acknowledgedSamples.stream().mapToLong(UploadSample::committedNanos).max().orElse(lastAnswer);
         // What the applier does alone: the backlog left at the last answer, over the time it took to commit it.
@@ -163,18 +165,60 @@ final class UploadsBenchmark {
         return Math.min(ackRate, commitRate);
     }
 
-    /** One upload after the other, each sent when the previous one was answered, until {@code running} is false. */
-    private static void keepUploading(WritingDevice device, int entries, UploadSender sender, AtomicBoolean running,
-            Collection<UploadSample> samples, CountDownLatch stopped) {
-        WritingDevice.Upload upload = device.upload(entries, System.nanoTime(), sender);
-        samples.add(upload.sample());
-        upload.answered().thenRun(() -> {
-            if (running.get()) {
-                keepUploading(device, entries, sender, running, samples, stopped);
-            } else {
-                stopped.countDown();
+    /** Devices uploading one batch after the other, each sent when the previous one was answered, until stopped. */
+    private record BackToBack(Collection<UploadSample> samples, AtomicBoolean running, CountDownLatch stopped) {
+
+        static BackToBack start(List<WritingDevice> devices, int entries, UploadSender sender) {
+            BackToBack load = new BackToBack(new ConcurrentLinkedQueue<>(), new AtomicBoolean(true), new CountDownLatch(devices.size()));
+            devices.forEach(device -> load.next(device, entries, sender));
+            return load;
+        }
+
+        private void next(WritingDevice device, int entries, UploadSender sender) {
+            WritingDevice.Upload upload = device.upload(entries, System.nanoTime(), sender);
+            samples.add(upload.sample());
+            upload.answered().thenRun(() -> {
+                if (running.get()) {
+                    next(device, entries, sender);
+                } else {
+                    stopped.countDown();
+                }
+            });
+        }
+
+        /** Sends nothing more; returns once every upload is answered, with that time (nanoTime). */
+        long stop() throws InterruptedException {
+            running.set(false);
+            if (!stopped.await(SETTLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("uploads were still unanswered " + SETTLE_TIMEOUT.toSeconds() + " s after the load stopped");
             }
-        });
+            return System.nanoTime();
+        }
+
+        List<UploadSample> acknowledged() {
+            return samples.stream().filter(UploadSample::isAcknowledged).toList();
+        }
+    }
+
+    /**
+     * Freshly started JVMs run interpreted code at first: every batch size back to back for the
+     * warm-up time, not measured, then until write-applier has committed all of it.
+     */
+    private void warmUp(LocalStack stack, List<WritingDevice> devices, UploadSender sender) throws InterruptedException {
+        System.out.printf("  warming the services up: each batch size back to back for %d s, then until write-applier caught up ...%n",
+                settings.warmupSeconds());
+        long started = System.nanoTime();
+        for (int entries : settings.batchSizes()) {
+            BackToBack load = BackToBack.start(devices, entries, sender);
+            Thread.sleep(settings.warmupSeconds() * 1000L);
+            load.stop();
+            int uncommitted = awaitAll(load.acknowledged(), s -> s.committedNanos() != 0, SETTLE_TIMEOUT);
+            if (uncommitted > 0) {
+                throw new IllegalStateException(uncommitted + " uploads of the warm-up were not committed within "
+                        + SETTLE_TIMEOUT.toSeconds() + " s; see " + stack.logDirectory().resolve("write-applier.log"));
+            }
+        }
+        System.out.printf("  warmed up in %s%n", Figures.millis(System.nanoTime() - started));
     }
 
     /** Uploads due on a fixed schedule; each timed from when it was due to its commit. */
@@ -215,7 +259,7 @@ final class UploadsBenchmark {
      * Devices that each hold a sync stream (the bridge's demo rules: their own lists and todos)
      * and upload at a steady pace together; returns them for the final check.
      */
-    private List<WritingDevice> withStreams(LocalStack stack, UploadSender sender) throws Exception {
+    private List<WritingDevice> withStreams(LocalStack stack, int entries, double rate, UploadSender sender) throws Exception {
         int count = settings.streamClients();
         String prefix = "stream-user-";
         List<WritingDevice> devices = new ArrayList<>();
@@ -223,7 +267,8 @@ final class UploadsBenchmark {
             String user = prefix + i;
             devices.add(new WritingDevice(user, IdleStreams.clientId(i), stack.tokens().issue(user, Duration.ofHours(2)), true));
         }
-        String label = String.format(Locale.ROOT, "%,d streams, %,.0f uploads/s", count, settings.streamRate());
+        String label = String.format(Locale.ROOT, "%,d streams, %,.0f uploads/s, %d entr%s/upload", count, rate, entries,
+                entries == 1 ? "y" : "ies");
         System.out.printf("  %s: opening the streams ...%n", label);
         try (IdleStreams streams = new IdleStreams(stack.syncUri(), user -> stack.tokens().issue(user, Duration.ofHours(2)), prefix,
                 devices::get)) {
@@ -233,23 +278,27 @@ final class UploadsBenchmark {
                     Figures.millis(System.nanoTime() - opening), "IdleStreams: one async HTTP client, NDJSON, waves of " + STREAM_WAVE);
             System.out.printf("  %s: %d s warm-up, %d s measured ...%n", label, settings.warmupSeconds(), settings.seconds());
             long failedBefore = sender.failed();
-            Paced paced = pace(devices, 1, settings.streamRate(), sender, () -> Cpu.of(stack));
+            Paced paced = pace(devices, entries, rate, sender, () -> Cpu.of(stack));
             List<UploadSample> measured = paced.measured();
-            int missing = awaitAll(measured, s -> s.failure() != null || s.checkpointCompleteNanos() != 0, SETTLE_TIMEOUT);
+            int missing = awaitAll(measured, s -> s.failure() != null || s.isStreamLost() || s.checkpointCompleteNanos() != 0,
+                    SETTLE_TIMEOUT);
             List<UploadSample> seen = measured.stream().filter(s -> s.failure() == null && s.checkpointCompleteNanos() != 0).toList();
-            if (streams.ended() > 0) {
-                throw new IllegalStateException(streams.ended() + " sync streams ended while they should stay open");
-            }
+            long lost = measured.stream().filter(UploadSample::isStreamLost).count();
             Latency toWriteCheckpoint = Latency.of(seen, s -> s.writeCheckpointNanos() - s.startNanos());
             Latency toComplete = Latency.of(seen, s -> s.checkpointCompleteNanos() - s.startNanos());
             Latency toAck = Latency.of(seen, s -> s.ackNanos() - s.startNanos());
             Latency toCommit = Latency.of(seen, s -> s.committedNanos() - s.startNanos());
             figures.add(NAME, label + ": due to write_checkpoint", toWriteCheckpoint.value(), String.format(Locale.ROOT,
-                    "%s; to the stream's first checkpoint line covering the id; %,d uploads due in %d s (%,.0f/s) after %d s "
-                            + "warm-up, timed from when due (open loop)%s%s", toWriteCheckpoint.note(), measured.size(),
-                    settings.seconds(), paced.sentRate(), settings.warmupSeconds(),
+                    "%s; to the stream's first checkpoint line covering the id; %,d uploads due in %d s (%,.0f/s, one per client "
+                            + "every %,.0f s) after %d s warm-up, timed from when due (open loop)%s%s", toWriteCheckpoint.note(),
+                    measured.size(), settings.seconds(), paced.sentRate(), count / rate, settings.warmupSeconds(),
                     missing > 0 ? String.format(Locale.ROOT, "; %,d not covered after %d s", missing, SETTLE_TIMEOUT.toSeconds()) : "",
                     failures(sender, failedBefore)));
+            if (streams.ended() > 0) {
+                figures.add(NAME, "  streams ENDED by the bridge", String.format(Locale.ROOT, "%,d of %,d", streams.ended(), count),
+                        String.format(Locale.ROOT, "%,d uploads of their clients were never covered (this client does not reconnect); "
+                                + "first: %s; see the bridge's log", lost, streams.firstEnd()));
+            }
             figures.add(NAME, "  due to checkpoint_complete after it", toComplete.value(), toComplete.note()
                     + "; a stock client applies the checkpoint here");
             figures.add(NAME, "  due to 200", toAck.value(), toAck.note());

@@ -31,6 +31,7 @@ final class WritingDevice implements IdleStreams.LineListener {
     private CompletableFuture<Void> queue = CompletableFuture.completedFuture(null);
     private final Deque<UploadSample> awaitingWriteCheckpoint = new ArrayDeque<>();
     private final List<UploadSample> awaitingComplete = new ArrayList<>();
+    private boolean streamEnded;
 
     /** @param streaming whether this device's sync stream reports to it */
     WritingDevice(String userId, String clientId, String token, boolean streaming) {
@@ -80,7 +81,9 @@ final class WritingDevice implements IdleStreams.LineListener {
             batch.add(writes.newTodo(UUID.randomUUID(), list, "Todo " + i));
         }
         UploadSample sample = new UploadSample(list.toString(), nextRequestId++, entries, startNanos);
-        if (streaming) {
+        if (streamEnded) {
+            sample.streamLost();
+        } else if (streaming) {
             awaitingWriteCheckpoint.addLast(sample);
         }
         // The batch is kept only until it is sent; the sample outlives it.
@@ -108,6 +111,15 @@ final class WritingDevice implements IdleStreams.LineListener {
                 }
             }
         }
+    }
+
+    @Override
+    public synchronized void onEnd(String why) {
+        streamEnded = true;
+        awaitingWriteCheckpoint.forEach(UploadSample::streamLost);
+        awaitingWriteCheckpoint.clear();
+        awaitingComplete.forEach(UploadSample::streamLost);
+        awaitingComplete.clear();
     }
 
     /** The {@code write_checkpoint} of a checkpoint line (a decimal string), 0 when it has none. */
