@@ -15,18 +15,37 @@ import java.util.List;
  * @param bridgeJvmOptions extra JVM options of the bridge process
  * @param bridgeJar        the bridge's quarkus-run.jar; null: the one built in the repository
  * @param nodeDirectory    clients/node (holds node_modules and bench/)
+ * @param uploads          the settings of the write-path benchmark
  */
 record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCounts, boolean jfr, List<String> bridgeJvmOptions,
-        Path bridgeJar, Path nodeDirectory) {
+        Path bridgeJar, Path nodeDirectory, Uploads uploads) {
+
+    /**
+     * Settings of {@code relay bench uploads}.
+     *
+     * @param warmupSeconds  load before each measured window
+     * @param seconds        each measured window
+     * @param clients        clients uploading at once for the sustained rate and the latency
+     * @param batchSizes     CRUD entries per upload, one measurement each
+     * @param rate           uploads per second for the latency; 0: half the sustained rate measured before
+     * @param streamClients  clients that each hold a sync stream and upload, for the write checkpoint latency
+     * @param streamRate     uploads per second of all stream clients together; 0: the fixed rate of the first batch size
+     */
+    record Uploads(int warmupSeconds, int seconds, int clients, List<Integer> batchSizes, double rate, int streamClients,
+            double streamRate) {
+    }
 
     static final String USAGE = """
-            Usage: relay bench [replication|download|streams|all] [options]
+            Usage: relay bench [replication|download|streams|uploads|all] [options]
 
               replication          raw PostgreSQL insert rate vs. the bridge replicating the same rows into buckets
               download             initial download to the stock @powersync/node client vs. its ceiling (replayed lines),
                                    and to the Java protocol client
               streams              idle streams held by one bridge: heap per stream, broadcast checkpoint latency
-              all                  all three (default)
+              uploads              the write path with PostgreSQL, Kafka, upload-api, write-applier and sync-bridge:
+                                   sustained uploads acknowledged per second, upload-to-committed latency at a fixed
+                                   rate, upload-to-write_checkpoint latency for clients that each hold a sync stream
+              all                  all four (default)
 
             Options:
               --rows N             rows per measurement (default 100000)
@@ -37,6 +56,16 @@ record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCo
                        directory; summary: jfr view hot-methods <file>
               --bridge-jvm OPT     an extra JVM option for the bridge (repeatable), e.g. --bridge-jvm -Xmx512m
               --bridge-jar PATH    another build's quarkus-run.jar (to compare builds); default: the repository's
+
+            Options of 'uploads':
+              --seconds N          each measured window (default 20)
+              --warmup-seconds N   load before each measured window (default 10)
+              --clients N          clients uploading at once, each one upload at a time (default 64)
+              --batch-sizes A,B    CRUD entries per upload, measured one after the other (default 1,10)
+              --rate N             uploads/s for the latency at a fixed rate (default: half the sustained rate)
+              --stream-clients N   clients that each hold a sync stream and upload (default 1000)
+              --stream-rate N      uploads/s of all stream clients together, batches of the first size
+                                   (default: the fixed rate of the first batch size)
             """;
 
     static BenchOptions parse(List<String> args, Path home) {
@@ -47,24 +76,47 @@ record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCo
         boolean jfr = false;
         List<String> jvm = new ArrayList<>();
         Path jar = null;
+        int warmupSeconds = 10;
+        int seconds = 20;
+        int clients = 64;
+        List<Integer> batchSizes = List.of(1, 10);
+        double rate = 0;
+        int streamClients = 1000;
+        double streamRate = 0;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
                 case "--rows" -> rows = Long.parseLong(value(args, ++i, arg));
                 case "--warmup" -> warmup = Long.parseLong(value(args, ++i, arg));
                 case "--runs" -> runs = Integer.parseInt(value(args, ++i, arg));
-                case "--streams" -> streams = List.of(value(args, ++i, arg).split(",")).stream().map(String::trim)
-                        .map(Integer::parseInt).toList();
+                case "--streams" -> streams = integers(value(args, ++i, arg));
                 case "--jfr" -> jfr = true;
                 case "--bridge-jvm" -> jvm.add(value(args, ++i, arg));
                 case "--bridge-jar" -> jar = Path.of(value(args, ++i, arg)).toAbsolutePath();
+                case "--seconds" -> seconds = Integer.parseInt(value(args, ++i, arg));
+                case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(value(args, ++i, arg));
+                case "--clients" -> clients = Integer.parseInt(value(args, ++i, arg));
+                case "--batch-sizes" -> batchSizes = integers(value(args, ++i, arg));
+                case "--rate" -> rate = Double.parseDouble(value(args, ++i, arg));
+                case "--stream-clients" -> streamClients = Integer.parseInt(value(args, ++i, arg));
+                case "--stream-rate" -> streamRate = Double.parseDouble(value(args, ++i, arg));
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'\n" + USAGE);
             }
         }
         if (rows < 1 || warmup < 0 || runs < 1 || streams.isEmpty()) {
             throw new IllegalArgumentException("--rows and --runs must be positive, --warmup not negative\n" + USAGE);
         }
-        return new BenchOptions(rows, warmup, runs, streams, jfr, List.copyOf(jvm), jar, home.resolve("clients/node"));
+        if (seconds < 1 || warmupSeconds < 0 || clients < 1 || streamClients < 1 || rate < 0 || streamRate < 0
+                || batchSizes.isEmpty() || batchSizes.stream().anyMatch(size -> size < 1)) {
+            throw new IllegalArgumentException("--seconds, --clients, --stream-clients and --batch-sizes must be positive, "
+                    + "--warmup-seconds, --rate and --stream-rate not negative\n" + USAGE);
+        }
+        Uploads uploads = new Uploads(warmupSeconds, seconds, clients, batchSizes, rate, streamClients, streamRate);
+        return new BenchOptions(rows, warmup, runs, streams, jfr, List.copyOf(jvm), jar, home.resolve("clients/node"), uploads);
+    }
+
+    private static List<Integer> integers(String list) {
+        return List.of(list.split(",")).stream().map(String::trim).map(Integer::parseInt).toList();
     }
 
     private static String value(List<String> args, int index, String option) {

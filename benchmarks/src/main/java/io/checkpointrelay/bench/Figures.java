@@ -55,4 +55,14 @@ final class Figures {
     static String millis(long nanos) {
         return String.format(Locale.ROOT, "%,.0f ms", nanos / 1e6);
     }
+
+    /** Milliseconds with one decimal, for latencies of a few milliseconds. */
+    static String latency(long nanos) {
+        return String.format(Locale.ROOT, "%,.1f ms", nanos / 1e6);
+    }
+
+    /** The value at or below which a fraction {@code p} of the {@code sorted} values lie (nearest rank). */
+    static long percentile(long[] sorted, double p) {
+        return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1))];
+    }
 }

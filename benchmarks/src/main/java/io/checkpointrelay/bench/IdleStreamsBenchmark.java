@@ -63,8 +63,8 @@ final class IdleStreamsBenchmark {
                         figures.add(NAME, String.format(Locale.ROOT, "broadcast checkpoint to %,d streams, #%d", count, b),
                                 Figures.millis(latencies[latencies.length - 1]),
                                 String.format(Locale.ROOT, "INSERT to checkpoint_complete on every stream: first %s, p50 %s, p95 %s",
-                                        Figures.millis(latencies[0]), Figures.millis(percentile(latencies, 0.5)),
-                                        Figures.millis(percentile(latencies, 0.95))));
+                                        Figures.millis(latencies[0]), Figures.millis(Figures.percentile(latencies, 0.5)),
+                                        Figures.millis(Figures.percentile(latencies, 0.95))));
                     }
                     if (streams.ended() > 0) {
                         throw new IllegalStateException(streams.ended() + " streams ended while they should stay open");
@@ -92,10 +92,6 @@ final class IdleStreamsBenchmark {
         }
         Arrays.sort(latencies);
         return latencies;
-    }
-
-    private static long percentile(long[] sorted, double p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
     private static String mib(long bytes) {

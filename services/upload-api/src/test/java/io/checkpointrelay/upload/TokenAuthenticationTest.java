@@ -20,7 +20,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
-/** Only a valid token for this service, carrying a user id, may upload. */
+/**
+ * Only a valid token for this service, carrying a user id, may upload. (A missing, garbage or
+ * expired token on either endpoint is in {@link BadInputTest}.)
+ */
 @QuarkusTest
 @WithTestResource(UploadsStackResource.class)
 class TokenAuthenticationTest {
@@ -53,11 +56,6 @@ class TokenAuthenticationTest {
     }
 
     @Test
-    void missingAuthorizationHeaderIsRejected() {
-        assertRejected(checkpointRequest());
-    }
-
-    @Test
     void tokenSchemeIsAccepted() {
         checkpointRequest().header("Authorization", "Token " + TestClients.tokenFor(USER))
                 .post("/api/data").then().statusCode(200);
@@ -67,14 +65,6 @@ class TokenAuthenticationTest {
     void bearerSchemeIsAccepted() {
         checkpointRequest().header("Authorization", "Bearer " + TestClients.tokenFor(USER))
                 .post("/api/data").then().statusCode(200);
-    }
-
-    @Test
-    void expiredTokenIsRejected() {
-        JwtClaims claims = claims(USER, DevTokens.DEFAULT_AUDIENCE);
-        claims.setIssuedAt(NumericDate.fromSeconds(System.currentTimeMillis() / 1000 - 7200));
-        claims.setExpirationTime(NumericDate.fromSeconds(System.currentTimeMillis() / 1000 - 3600));
-        assertRejected(checkpointRequest().header("Authorization", "Token " + new DevTokens(secret()).sign(claims)));
     }
 
     @Test
@@ -124,10 +114,5 @@ class TokenAuthenticationTest {
         JwtClaims claims = claims(null, DevTokens.DEFAULT_AUDIENCE);
         claims.setClaim("upn", USER);
         assertRejected(checkpointRequest().header("Authorization", "Token " + new DevTokens(secret()).sign(claims)));
-    }
-
-    @Test
-    void garbageTokenIsRejected() {
-        assertRejected(checkpointRequest().header("Authorization", "Token not-a-jwt"));
     }
 }

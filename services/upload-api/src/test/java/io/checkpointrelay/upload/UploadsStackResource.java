@@ -1,18 +1,20 @@
 package io.checkpointrelay.upload;
 
+import java.nio.file.Files;
 import java.util.Map;
 
 import io.checkpointrelay.protocol.Topics;
 import io.checkpointrelay.stack.LocalKafka;
 import io.checkpointrelay.stack.LocalPostgres;
 import io.checkpointrelay.stack.Ports;
+import io.checkpointrelay.stack.RelayHome;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * A real in-JVM Kafka with the uploads topic created as an operator would (topics are never
- * auto-created), and a real PostgreSQL with an empty application database, where the service
- * creates its checkpoint request table itself. Every test class names this one resource, so
- * they share one stack and one application start.
+ * auto-created), and a real PostgreSQL with the demo application's tables (whose owners the
+ * service checks), where the service creates its checkpoint request table itself. Every test
+ * class names this one resource, so they share one stack and one application start.
  */
 public class UploadsStackResource implements QuarkusTestResourceLifecycleManager {
 
@@ -39,6 +41,7 @@ public class UploadsStackResource implements QuarkusTestResourceLifecycleManager
             if (!databaseDown) {
                 postgres = LocalPostgres.startTemporary();
                 postgres.createDatabase(DATABASE);
+                postgres.execute(DATABASE, Files.readString(RelayHome.find().demoSchemaSql()));
             }
         } catch (Exception e) {
             stop();

@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.checkpointrelay.protocol.Topics;
+import io.checkpointrelay.protocol.upload.ClientKey;
 import io.checkpointrelay.protocol.upload.QueuedBatch;
 import io.checkpointrelay.protocol.upload.QueuedBatchSerde;
 
@@ -61,6 +62,23 @@ final class UploadsTopic implements AutoCloseable {
             }
             consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
         }
+    }
+
+    /**
+     * Every record of this user on the topic now, whatever its client: reads every partition up
+     * to its end offset as of this call. The service answers only after Kafka acknowledged, so
+     * whatever a request queued before its answer is below those offsets.
+     */
+    List<ConsumerRecord<String, QueuedBatch>> recordsOfUserNow(String userId) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (end.entrySet().stream().anyMatch(partition -> consumer.position(partition.getKey()) < partition.getValue())) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("Cannot read the uploads topic up to " + end);
+            }
+            consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+        }
+        return seen.stream().filter(record -> ClientKey.fromKafkaKey(record.key()).userId().equals(userId)).toList();
     }
 
     @Override

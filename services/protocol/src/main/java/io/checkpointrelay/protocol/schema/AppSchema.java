@@ -181,7 +181,8 @@ public final class AppSchema {
      * Why {@code userId} may not write this entry as the owner it names, or null. In tables with
      * an {@code owner_column}, a PUT or PATCH that sets it must set it to the writer's user id:
      * nobody creates rows for, or hands rows to, another user. (Writes to rows another user
-     * already owns are refused where the rows are, by the write-applier.)
+     * already owns are refused against the stored rows: by upload-api before queueing, and by
+     * the write-applier's statements inside its transaction.)
      */
     public String ownershipProblem(CrudEntry entry, String userId) {
         TableSchema schema = tables.get(entry.type());

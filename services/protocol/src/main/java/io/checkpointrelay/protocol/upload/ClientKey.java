@@ -12,6 +12,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public record ClientKey(String userId, String clientId) {
 
+    /**
+     * The longest client id any endpoint accepts (upload-api's uploads and checkpoint requests,
+     * sync-bridge's managed checkpoints). Client ids are UUIDs in practice; the limit only keeps
+     * absurd values out of Kafka keys and the checkpoint tables (text columns, no limit of their own).
+     */
+    public static final int MAX_CLIENT_ID_LENGTH = 256;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public ClientKey {

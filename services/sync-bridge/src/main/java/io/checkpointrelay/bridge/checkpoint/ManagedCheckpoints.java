@@ -8,14 +8,12 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
 import io.checkpointrelay.http.ErrorBody;
+import io.checkpointrelay.protocol.upload.ClientKey;
 
 /** Input checks and error answers the two managed-mode endpoints share. */
 final class ManagedCheckpoints {
 
     private static final Logger LOG = Logger.getLogger(ManagedCheckpoints.class);
-
-    /** Client ids are UUIDs in practice; this only keeps absurd keys out of storage. */
-    static final int MAX_CLIENT_ID_LENGTH = 256;
 
     private ManagedCheckpoints() {
     }
@@ -24,8 +22,8 @@ final class ManagedCheckpoints {
         if (clientId == null || clientId.isBlank()) {
             throw badRequest("client_id is required (a non-empty string)");
         }
-        if (clientId.length() > MAX_CLIENT_ID_LENGTH) {
-            throw badRequest("client_id is longer than " + MAX_CLIENT_ID_LENGTH + " characters");
+        if (clientId.length() > ClientKey.MAX_CLIENT_ID_LENGTH) {
+            throw badRequest("client_id is longer than " + ClientKey.MAX_CLIENT_ID_LENGTH + " characters");
         }
         return clientId;
     }

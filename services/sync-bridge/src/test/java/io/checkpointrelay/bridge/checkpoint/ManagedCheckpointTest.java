@@ -33,6 +33,7 @@ import io.checkpointrelay.bridge.testing.CheckpointApi;
 import io.checkpointrelay.bridge.testing.PostgresResource;
 import io.checkpointrelay.bridge.testing.Storage;
 import io.checkpointrelay.bridge.testing.StreamClient;
+import io.checkpointrelay.protocol.upload.ClientKey;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -193,11 +194,15 @@ class ManagedCheckpointTest {
                 .body("error.code", is("BAD_REQUEST")).body("error.message", containsString("client_id"));
         CheckpointApi.postBody(user, "{\"client_id\":7,\"checkpoint_request_id\":\"5\"}").then().statusCode(400)
                 .body("error.message", containsString("client_id"));
+        CheckpointApi.post(user, "c".repeat(ClientKey.MAX_CLIENT_ID_LENGTH + 1), "\"5\"").then().statusCode(400)
+                .body("error.message", containsString("client_id is longer than " + ClientKey.MAX_CLIENT_ID_LENGTH));
         CheckpointApi.postBody(user, "[1,2]").then().statusCode(400).body("error.code", is("BAD_REQUEST"));
         CheckpointApi.postBody(user, "{\"client_id\":").then().statusCode(400).body("error.code", is("BAD_REQUEST"));
         given().header("Authorization", "Token " + CheckpointApi.token(user)).get("/write-checkpoint2.json").then().statusCode(400)
                 .body("error.code", is("BAD_REQUEST")).body("error.message", containsString("client_id"));
         assertThat(storage.scalar("SELECT count(*) FROM relay_sync.checkpoint_requests WHERE user_id = ?", user)).isZero();
+
+        assertThat(request(user, "c".repeat(ClientKey.MAX_CLIENT_ID_LENGTH), "\"5\"")).as("the longest client id is fine").isEqualTo("5");
 
         given().get("/write-checkpoint2.json?client_id=device").then().statusCode(401).body("error.code", is("UNAUTHORIZED"));
         given().contentType("application/json").body("{\"client_id\":\"device\",\"checkpoint_request_id\":\"5\"}")

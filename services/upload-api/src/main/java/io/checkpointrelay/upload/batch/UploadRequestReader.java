@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.checkpointrelay.protocol.schema.AppSchema;
 import io.checkpointrelay.protocol.upload.CheckpointRequestId;
+import io.checkpointrelay.protocol.upload.ClientKey;
 import io.checkpointrelay.protocol.upload.CrudEntry;
 import io.checkpointrelay.protocol.upload.CrudOp;
 import io.checkpointrelay.upload.config.RelayConfig;
@@ -23,7 +24,6 @@ import io.checkpointrelay.upload.config.RelayConfig;
 @ApplicationScoped
 public class UploadRequestReader {
 
-    static final int MAX_CLIENT_ID_LENGTH = 200;
     /** Enough to show what is wrong without echoing a whole rejected batch back. */
     private static final int MAX_REPORTED_PROBLEMS = 10;
 
@@ -85,9 +85,9 @@ public class UploadRequestReader {
         if (clientId.isBlank()) {
             throw new InvalidUploadException("client_id must not be blank");
         }
-        if (clientId.length() > MAX_CLIENT_ID_LENGTH) {
+        if (clientId.length() > ClientKey.MAX_CLIENT_ID_LENGTH) {
             throw new InvalidUploadException("client_id is " + clientId.length() + " characters long, at most "
-                    + MAX_CLIENT_ID_LENGTH + " are allowed");
+                    + ClientKey.MAX_CLIENT_ID_LENGTH + " are allowed");
         }
         return clientId;
     }
@@ -198,7 +198,8 @@ public class UploadRequestReader {
         return node.asLong();
     }
 
-    private static String summary(List<String> problems) {
+    /** Problems joined into one message, at most a few of them. */
+    static String summary(List<String> problems) {
         if (problems.size() <= MAX_REPORTED_PROBLEMS) {
             return String.join("; ", problems);
         }

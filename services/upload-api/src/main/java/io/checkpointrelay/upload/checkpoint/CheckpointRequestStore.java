@@ -31,7 +31,9 @@ public class CheckpointRequestStore {
                 request_id bigint NOT NULL,
                 touched_at timestamptz NOT NULL,
                 PRIMARY KEY (user_id, client_id)
-            )""";
+            );
+            -- Retention deletes by last touch (CheckpointRequestRetention).
+            CREATE INDEX IF NOT EXISTS checkpoint_requests_touched_at ON relay_upload.checkpoint_requests (touched_at)""";
 
     /**
      * One statement, so concurrent posts for one client cannot lose the greatest id: the row
@@ -79,7 +81,8 @@ public class CheckpointRequestStore {
                 .onFailure().transform(CheckpointStoreUnavailableException::new);
     }
 
-    private Uni<Void> ensureTable() {
+    /** Completes once the table exists, creating it if needed. */
+    Uni<Void> ensureTable() {
         if (tableReady) {
             return Uni.createFrom().voidItem();
         }

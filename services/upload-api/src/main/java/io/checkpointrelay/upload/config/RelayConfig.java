@@ -20,6 +20,8 @@ public interface RelayConfig {
 
     Upload upload();
 
+    CheckpointRequests checkpointRequests();
+
     interface Schema {
         /**
          * {@code relay.schema.file} (env {@code RELAY_SCHEMA_FILE}): the application schema YAML
@@ -50,5 +52,29 @@ public interface RelayConfig {
          */
         @WithDefault("10s")
         Duration deliveryTimeout();
+    }
+
+    interface CheckpointRequests {
+        /**
+         * {@code relay.checkpoint-requests.retention}: how long the greatest checkpoint request id
+         * of a (user, client) is kept after it was last posted (an equal or greater id refreshes
+         * it; sync-bridge's {@code relay.checkpoints.retention} is the same for its own records).
+         * Expired ids are deleted; a client coming back later starts again from any id. Keep it
+         * well above the time a queued request takes to be applied: while one is queued, the stored
+         * id is what stops a reseeded client from taking an old checkpoint for its new writes.
+         */
+        @WithDefault("1d")
+        Duration retention();
+
+        /** {@code relay.checkpoint-requests.cleanup-interval}: how often expired ids are deleted. */
+        @WithDefault("10m")
+        Duration cleanupInterval();
+
+        /**
+         * {@code relay.checkpoint-requests.cleanup-batch-size}: the most ids one delete statement
+         * removes (each statement is its own short transaction).
+         */
+        @WithDefault("1000")
+        int cleanupBatchSize();
     }
 }

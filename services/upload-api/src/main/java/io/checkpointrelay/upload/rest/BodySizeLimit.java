@@ -12,13 +12,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.checkpointrelay.http.ErrorBody;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Refuses a body announced larger than {@code quarkus.http.limits.max-body-size} with a JSON
  * 413 before reading it. Quarkus enforces the same limit one step later, but answers with an
- * empty body, which tells a client developer nothing.
+ * empty body, which tells a client developer nothing. It still answers a body sent without
+ * Content-Length (chunked), whose size is known only while it is read: a 413 without body on
+ * HTTP/1.1, a closed connection on HTTP/2.
  */
 @ApplicationScoped
 public class BodySizeLimit {
@@ -42,12 +46,16 @@ public class BodySizeLimit {
 
     private void check(RoutingContext context) {
         if (contentLength(context.request().getHeader(HttpHeaders.CONTENT_LENGTH)) > maxBytes) {
-            context.response()
+            HttpServerResponse response = context.response()
                     .setStatusCode(Response.Status.REQUEST_ENTITY_TOO_LARGE.getStatusCode())
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    // The unread body must not be taken for the next request on this connection.
-                    .putHeader(HttpHeaders.CONNECTION, "close")
-                    .end(errorJson);
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+            // HTTP/2 forbids connection headers (clients refuse the whole response) and needs none,
+            // each request being its own stream; on HTTP/1.1 the unread body must not be taken
+            // for the next request on this connection.
+            if (context.request().version() != HttpVersion.HTTP_2) {
+                response.putHeader(HttpHeaders.CONNECTION, "close");
+            }
+            response.end(errorJson);
             return;
         }
         context.next();

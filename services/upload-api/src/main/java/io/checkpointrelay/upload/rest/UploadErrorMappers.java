@@ -7,6 +7,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.checkpointrelay.http.ErrorBody;
 import io.checkpointrelay.upload.batch.InvalidUploadException;
+import io.checkpointrelay.upload.batch.OwnershipCheckUnavailableException;
+import io.checkpointrelay.upload.batch.RowOwnedByAnotherUserException;
 import io.checkpointrelay.upload.checkpoint.CheckpointStoreUnavailableException;
 import io.checkpointrelay.upload.queue.QueueUnavailableException;
 
@@ -36,6 +38,20 @@ public class UploadErrorMappers {
         LOG.warn(e.getMessage());
         return Response.fromResponse(ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE, "CHECKPOINT_STORE_UNAVAILABLE",
                 "The checkpoint request database is unavailable, retry later"))
+                .header("Retry-After", RETRY_AFTER_SECONDS)
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response rowOwnedByAnotherUser(RowOwnedByAnotherUserException e) {
+        return ErrorBody.response(Response.Status.FORBIDDEN, "ROW_OWNED_BY_ANOTHER_USER", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response ownershipCheckUnavailable(OwnershipCheckUnavailableException e) {
+        LOG.warn(e.getMessage());
+        return Response.fromResponse(ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE, "DATABASE_UNAVAILABLE",
+                "The database did not answer who owns the rows of this batch, retry the batch later"))
                 .header("Retry-After", RETRY_AFTER_SECONDS)
                 .build();
     }

@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.checkpointrelay.protocol.upload.QueuedBatch;
 import io.checkpointrelay.upload.batch.InvalidUploadException;
+import io.checkpointrelay.upload.batch.RowOwnedByAnotherUserException;
+import io.checkpointrelay.upload.batch.StoredRowOwnership;
 import io.checkpointrelay.upload.batch.UploadRequest;
 import io.checkpointrelay.upload.batch.UploadRequestReader;
 import io.checkpointrelay.upload.checkpoint.CheckpointRequestStore;
@@ -30,14 +32,16 @@ import io.smallrye.mutiny.Uni;
 public class UploadResource {
 
     private final UploadRequestReader reader;
+    private final StoredRowOwnership ownership;
     private final UploadQueue queue;
     private final CheckpointRequestStore checkpointRequests;
     private final UploadMetrics metrics;
     private final JsonWebToken token;
 
-    public UploadResource(UploadRequestReader reader, UploadQueue queue, CheckpointRequestStore checkpointRequests,
-            UploadMetrics metrics, JsonWebToken token) {
+    public UploadResource(UploadRequestReader reader, StoredRowOwnership ownership, UploadQueue queue,
+            CheckpointRequestStore checkpointRequests, UploadMetrics metrics, JsonWebToken token) {
         this.reader = reader;
+        this.ownership = ownership;
         this.queue = queue;
         this.checkpointRequests = checkpointRequests;
         this.metrics = metrics;
@@ -49,12 +53,14 @@ public class UploadResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Queue a batch of client writes and/or a checkpoint request",
             description = "Body: {client_id, checkpoint_request_id?, batch: [CrudEntry...]}. "
-                    + "Answers once Kafka has acknowledged the batch; nothing is queued when any entry is invalid. "
+                    + "Answers once Kafka has acknowledged the batch; nothing is queued when any entry is invalid "
+                    + "or writes a stored row another user owns. "
                     + "A checkpoint_request_id is recorded first; the batch carries, and the answer names, the effective id: "
                     + "the greatest ever accepted for (user, client).")
     @APIResponse(responseCode = "200", description = "Queued")
     @APIResponse(responseCode = "400", description = "Invalid body; nothing was queued")
     @APIResponse(responseCode = "401", description = "Missing or invalid token")
+    @APIResponse(responseCode = "403", description = "A row the batch writes belongs to another user; nothing was queued")
     @APIResponse(responseCode = "413", description = "Body larger than quarkus.http.limits.max-body-size")
     @APIResponse(responseCode = "503", description = "The database or Kafka did not answer; retry the batch")
     public Uni<UploadAccepted> upload(JsonNode body) {
@@ -66,7 +72,10 @@ public class UploadResource {
             metrics.rejected();
             throw e;
         }
-        return effectiveCheckpointRequestId(userId, request)
+        // Ownership before the checkpoint id: a refused batch must not move the client's counter.
+        return ownership.check(userId, request.entries())
+                .onFailure(RowOwnedByAnotherUserException.class).invoke(metrics::rejected)
+                .chain(() -> effectiveCheckpointRequestId(userId, request))
                 .chain(checkpoint -> {
                     QueuedBatch batch = QueuedBatch.accepted(userId, request.clientId(), request.entries(), checkpoint);
                     return queue.enqueue(batch)

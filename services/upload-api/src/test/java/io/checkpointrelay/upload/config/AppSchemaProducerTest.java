@@ -40,6 +40,11 @@ class AppSchemaProducerTest {
                     }
                 };
             }
+
+            @Override
+            public CheckpointRequests checkpointRequests() {
+                throw new UnsupportedOperationException("not read when loading the schema");
+            }
         };
     }
 

@@ -13,6 +13,7 @@ import io.checkpointrelay.applier.apply.CrudStatement.Parameter;
 import io.checkpointrelay.applier.write.WriteRejectedException;
 import io.checkpointrelay.protocol.schema.ColumnType;
 import io.checkpointrelay.protocol.schema.TableSchema;
+import io.checkpointrelay.protocol.schema.SqlIdentifier;
 import io.checkpointrelay.protocol.upload.CrudOp;
 
 /**
@@ -57,48 +58,48 @@ public class CrudStatements {
         List<Parameter> parameters = new ArrayList<>();
         parameters.add(parameter(table, TableSchema.ID));
         columns.forEach(column -> parameters.add(parameter(table, column)));
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table.name())).append(" (")
-                .append(parameters.stream().map(p -> quote(p.column())).collect(Collectors.joining(", ")))
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(SqlIdentifier.quote(table.name())).append(" (")
+                .append(parameters.stream().map(p -> SqlIdentifier.quote(p.column())).collect(Collectors.joining(", ")))
                 .append(") VALUES (");
         for (int i = 0; i < parameters.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append(cast(i + 1, parameters.get(i)));
         }
-        sql.append(") ON CONFLICT (").append(quote(TableSchema.ID)).append(")");
+        sql.append(") ON CONFLICT (").append(SqlIdentifier.quote(TableSchema.ID)).append(")");
         // PUT replaces the whole row, and PowerSync leaves null columns out of PUT data: every
         // other column goes back to DEFAULT, so the row equals what an INSERT of the data yields.
         List<String> assignments = new ArrayList<>();
         for (String column : table.columns().keySet()) {
             if (!TableSchema.ID.equals(column)) {
-                assignments.add(quote(column) + (columns.contains(column) ? " = EXCLUDED." + quote(column) : " = DEFAULT"));
+                assignments.add(SqlIdentifier.quote(column) + (columns.contains(column) ? " = EXCLUDED." + SqlIdentifier.quote(column) : " = DEFAULT"));
             }
         }
         if (assignments.isEmpty()) {
             sql.append(" DO NOTHING");
         } else {
             sql.append(" DO UPDATE SET ").append(String.join(", ", assignments));
-            ownedByWriter(table, parameters, sql, " WHERE " + quote(table.name()) + ".");
+            ownedByWriter(table, parameters, sql, " WHERE " + SqlIdentifier.quote(table.name()) + ".");
         }
         return new CrudStatement(sql.toString(), parameters);
     }
 
     private static CrudStatement update(TableSchema table, List<String> columns) {
         List<Parameter> parameters = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("UPDATE ").append(quote(table.name())).append(" SET ");
+        StringBuilder sql = new StringBuilder("UPDATE ").append(SqlIdentifier.quote(table.name())).append(" SET ");
         for (String column : columns) {
             parameters.add(parameter(table, column));
             sql.append(parameters.size() == 1 ? "" : ", ")
-                    .append(quote(column)).append(" = ").append(cast(parameters.size(), parameters.getLast()));
+                    .append(SqlIdentifier.quote(column)).append(" = ").append(cast(parameters.size(), parameters.getLast()));
         }
         parameters.add(parameter(table, TableSchema.ID));
-        sql.append(" WHERE ").append(quote(TableSchema.ID)).append(" = ").append(cast(parameters.size(), parameters.getLast()));
+        sql.append(" WHERE ").append(SqlIdentifier.quote(TableSchema.ID)).append(" = ").append(cast(parameters.size(), parameters.getLast()));
         ownedByWriter(table, parameters, sql, " AND ");
         return new CrudStatement(sql.toString(), parameters);
     }
 
     private static CrudStatement delete(TableSchema table) {
         List<Parameter> parameters = new ArrayList<>(List.of(parameter(table, TableSchema.ID)));
-        StringBuilder sql = new StringBuilder("DELETE FROM ").append(quote(table.name()))
-                .append(" WHERE ").append(quote(TableSchema.ID)).append(" = ").append(cast(1, parameters.getFirst()));
+        StringBuilder sql = new StringBuilder("DELETE FROM ").append(SqlIdentifier.quote(table.name()))
+                .append(" WHERE ").append(SqlIdentifier.quote(TableSchema.ID)).append(" = ").append(cast(1, parameters.getFirst()));
         ownedByWriter(table, parameters, sql, " AND ");
         return new CrudStatement(sql.toString(), parameters);
     }
@@ -109,7 +110,7 @@ public class CrudStatements {
             return;
         }
         parameters.add(new Parameter(table.ownerColumn(), table.column(table.ownerColumn()).orElseThrow(), true));
-        sql.append(prefix).append(quote(table.ownerColumn())).append(" = ").append(cast(parameters.size(), parameters.getLast()));
+        sql.append(prefix).append(SqlIdentifier.quote(table.ownerColumn())).append(" = ").append(cast(parameters.size(), parameters.getLast()));
     }
 
     /** Sorted, without {@code id}: one cache entry per column set, whatever order clients send. */
@@ -135,9 +136,5 @@ public class CrudStatements {
     private static String cast(int position, Parameter parameter) {
         String text = "CAST(?" + position + " AS text)";
         return parameter.type() == ColumnType.TEXT ? text : "CAST(" + text + " AS " + parameter.type().sqlType() + ")";
-    }
-
-    private static String quote(String identifier) {
-        return '"' + identifier + '"';
     }
 }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.checkpointrelay.applier.write.WriteRejectedException;
 import io.checkpointrelay.protocol.schema.AppSchema;
+import io.checkpointrelay.protocol.schema.SqlIdentifier;
 import io.checkpointrelay.protocol.schema.TableSchema;
 import io.checkpointrelay.protocol.upload.ClientKey;
 import io.checkpointrelay.protocol.upload.CrudEntry;
@@ -77,7 +78,8 @@ public class CrudWriter {
 
     /** No row written: fine when there is no such row; a row of another owner rejects the write. */
     private static Uni<Void> rejectIfOwnedByAnother(Mutiny.Session session, TableSchema table, CrudEntry entry, ClientKey client) {
-        String sql = "SELECT 1 FROM \"" + table.name() + "\" WHERE \"" + TableSchema.ID + "\" = CAST(CAST(?1 AS text) AS "
+        String sql = "SELECT 1 FROM " + SqlIdentifier.quote(table.name()) + " WHERE " + SqlIdentifier.quote(TableSchema.ID)
+                + " = CAST(CAST(?1 AS text) AS "
                 + table.idType().sqlType() + ")";
         return session.createNativeQuery(sql).setParameter(1, entry.id()).getResultList()
                 .invoke(found -> {

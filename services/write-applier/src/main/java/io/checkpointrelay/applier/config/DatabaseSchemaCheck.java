@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 import io.checkpointrelay.applier.checkpoint.Checkpoint;
 import io.checkpointrelay.applier.reject.RejectionRows;
 import io.checkpointrelay.protocol.schema.AppSchema;
+import io.checkpointrelay.protocol.schema.SqlIdentifier;
 import io.checkpointrelay.protocol.schema.TableSchema;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -70,7 +71,7 @@ public class DatabaseSchemaCheck {
                 return Multi.createFrom().iterable(required.entrySet())
                         .onItem().transformToUniAndConcatenate(table -> session
                                 .createNativeQuery(COLUMNS_OF, String.class)
-                                .setParameter(1, '"' + table.getKey() + '"')
+                                .setParameter(1, SqlIdentifier.quote(table.getKey()))
                                 .getResultList()
                                 .invoke(columns -> {
                                     String problem = problem(table.getKey(), table.getValue(), columns);

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.checkpointrelay.applier.config.RelayConfig;
 import io.checkpointrelay.applier.progress.RecordPosition;
+import io.checkpointrelay.protocol.schema.SqlIdentifier;
 import io.checkpointrelay.protocol.upload.ClientKey;
 import io.checkpointrelay.protocol.upload.QueuedBatch;
 import io.smallrye.mutiny.Uni;
@@ -39,7 +40,7 @@ public class RejectionRows {
 
     RejectionRows(RelayConfig config) {
         this.groupId = config.uploads().groupId();
-        this.insert = "INSERT INTO \"" + config.rejections().table() + "\""
+        this.insert = "INSERT INTO " + SqlIdentifier.quote(config.rejections().table())
                 + " (id, user_id, client_id, batch_id, checkpoint_request_id, reason, entries, dead_letter, rejected_at)"
                 + " VALUES (CAST(?1 AS uuid), ?2, ?3, ?4, CAST(?5 AS bigint), ?6, CAST(?7 AS jsonb), ?8, now())"
                 + " ON CONFLICT (id) DO NOTHING";

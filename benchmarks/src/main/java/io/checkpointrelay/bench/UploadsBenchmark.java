@@ -1,0 +1,466 @@
+package io.checkpointrelay.bench;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
+
+import io.checkpointrelay.stack.LocalStack;
+import io.checkpointrelay.stack.RelayHome;
+import io.checkpointrelay.stack.RelayService;
+
+/**
+ * The write path with every service as its own process ({@link LocalStack}: PostgreSQL, Kafka
+ * in this JVM, upload-api, write-applier, sync-bridge), driven by devices of the demo todo-list
+ * app. Each upload is one local transaction (a new list and its todos) with the device's next
+ * checkpoint request id, so write-applier commits the batch and the device's checkpoint row
+ * together; a NOTIFY trigger on the list shows that commit from outside ({@link CommitListener}).
+ *
+ * <p>After an unmeasured warm-up of the freshly started services:
+ * <ol>
+ * <li>Sustained rate: many devices each upload one batch after the other, as an SDK's upload
+ * queue does; uploads acknowledged per second over a window after a warm-up, what write-applier
+ * committed in the same window, and how far behind it was at the end.</li>
+ * <li>Latency at a fixed rate below that (half the lower of the two rates): uploads due on a
+ * fixed schedule (open loop, so a slow answer delays no later upload's clock), each timed from
+ * when it was due to its commit.</li>
+ * <li>With sync streams: many devices each hold a stream and upload together at a steady rate
+ * (by default the first fixed rate, so the streams are what changes); each upload is timed from
+ * when it was due to its stream's first checkpoint line whose {@code write_checkpoint} covers
+ * it, and to the {@code checkpoint_complete} after it.</li>
+ * </ol>
+ */
+final class UploadsBenchmark {
+
+    static final String NAME = "uploads";
+    /** How long uploads may take to be answered, committed or covered once the load stopped. */
+    private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration STREAM_TIMEOUT = Duration.ofMinutes(5);
+    private static final int STREAM_WAVE = 250;
+    /** The latency measurement runs at this fraction of the sustainable rate unless --rate says otherwise. */
+    private static final double FIXED_RATE_FRACTION = 0.5;
+
+    private final RelayHome home;
+    private final BenchOptions.Uploads settings;
+    private final Figures figures;
+
+    UploadsBenchmark(RelayHome home, BenchOptions options, Figures figures) {
+        this.home = home;
+        this.settings = options.uploads();
+        this.figures = figures;
+    }
+
+    void run(Path runDirectory) throws Exception {
+        Path directory = runDirectory.resolve(NAME);
+        System.out.printf(Locale.ROOT, "  settings: %d clients each uploading one batch at a time; batches of %s CRUD entries (a new "
+                + "list and its todos, one local transaction) with a checkpoint request id; windows of %d s after %d s of warm-up; "
+                + "fixed rate %s; %,d clients with a sync stream uploading %s together%n", settings.clients(),
+                settings.batchSizes(), settings.seconds(), settings.warmupSeconds(),
+                settings.rate() > 0 ? String.format(Locale.ROOT, "%,.0f uploads/s", settings.rate()) : "half the sustained rate",
+                settings.streamClients(), settings.streamRate() > 0 ? String.format(Locale.ROOT, "%,.0f uploads/s", settings.streamRate())
+                        : "at the first fixed rate");
+        long starting = System.nanoTime();
+        try (LocalStack stack = LocalStack.builder().home(home).logDirectory(directory.resolve("logs")).start();
+                CommitListener commits = CommitListener.start(stack.postgres(), LocalStack.DATABASE);
+                UploadSender sender = new UploadSender(stack.uploadApiUri(), commits)) {
+            System.out.printf(Locale.ROOT, "  stack ready in %s (PostgreSQL, Kafka in this JVM, upload-api, write-applier, "
+                    + "sync-bridge as processes); logs in %s%n", Figures.millis(System.nanoTime() - starting), directory.resolve("logs"));
+            List<WritingDevice> writers = new ArrayList<>();
+            for (int i = 0; i < settings.clients(); i++) {
+                String user = "writer-" + i;
+                writers.add(new WritingDevice(user, "writer-client-" + i, stack.tokens().issue(user, Duration.ofHours(2)), false));
+            }
+            warmUp(stack, writers, sender);
+            Map<Integer, Double> sustainable = new LinkedHashMap<>();
+            for (int entries : settings.batchSizes()) {
+                sustainable.put(entries, sustained(stack, writers, entries, sender, commits));
+            }
+            Map<Integer, Double> fixedRates = new LinkedHashMap<>();
+            for (int entries : settings.batchSizes()) {
+                double rate = settings.rate() > 0 ? settings.rate() : Math.max(1, FIXED_RATE_FRACTION * sustainable.get(entries));
+                fixedRates.put(entries, rate);
+                atFixedRate(stack, writers, entries, rate, sender);
+            }
+            // The streams get the first fixed rate unless told otherwise: the same load, now with the bridge's streams.
+            int streamEntries = settings.batchSizes().getFirst();
+            double streamRate = settings.streamRate() > 0 ? settings.streamRate() : fixedRates.get(streamEntries);
+            List<WritingDevice> streaming = withStreams(stack, streamEntries, streamRate, sender);
+            List<WritingDevice> all = new ArrayList<>(writers);
+            all.addAll(streaming);
+            verify(stack, all, sender);
+            commits.check();
+        }
+    }
+
+    /** Devices upload back to back; returns the rate both upload-api and write-applier sustained (the lower one). */
+    private double sustained(LocalStack stack, List<WritingDevice> devices, int entries, UploadSender sender, CommitListener commits)
+            throws Exception {
+        String label = String.format(Locale.ROOT, "sustained, %d entr%s/upload, %d clients", entries, entries == 1 ? "y" : "ies",
+                devices.size());
+        System.out.printf("  %s: %d s warm-up, %d s measured ...%n", label, settings.warmupSeconds(), settings.seconds());
+        long failedBefore = sender.failed();
+        BackToBack load = BackToBack.start(devices, entries, sender);
+        Thread.sleep(settings.warmupSeconds() * 1000L);
+        long acknowledged = sender.acknowledged();
+        long committed = commits.committed();
+        Cpu cpu = Cpu.of(stack);
+        long from = System.nanoTime();
+        Thread.sleep(settings.seconds() * 1000L);
+        long to = System.nanoTime();
+        double ackRate = Figures.perSecond(sender.acknowledged() - acknowledged, to - from);
+        double commitRate = Figures.perSecond(commits.committed() - committed, to - from);
+        String cpuUse = Cpu.of(stack).since(cpu, to - from);
+        long lastAnswer = load.stop();
+        Collection<UploadSample> samples = load.samples();
+        List<UploadSample> measured = samples.stream()
+                .filter(s -> s.isAcknowledged() && s.startNanos() >= from && s.startNanos() < to).toList();
+        // Acknowledged within the window but not committed by its end: the queue write-applier had left.
+        List<UploadSample> behind = samples.stream()
+                .filter(s -> s.isAcknowledged() && s.ackNanos() < to && (s.committedNanos() == 0 || s.committedNanos() > to)).toList();
+        long oldest = behind.stream().mapToLong(s -> to - s.ackNanos()).max().orElse(0);
+        List<UploadSample> acknowledgedSamples = load.acknowledged();
+        int uncommitted = awaitAll(acknowledgedSamples, s -> s.committedNanos() != 0, SETTLE_TIMEOUT);
+        long caughtUp = acknowledgedSamples.stream().mapToLong(UploadSample::committedNanos).max().orElse(lastAnswer);
+        // What the applier does alone: the backlog left at the last answer, over the time it took to commit it.
+        long backlog = acknowledgedSamples.stream().filter(s -> s.committedNanos() > lastAnswer).count();
+        String drain = backlog < 10 || caughtUp <= lastAnswer ? "" : String.format(Locale.ROOT, " (%,.0f uploads/s with no new uploads)",
+                Figures.perSecond(backlog, caughtUp - lastAnswer));
+
+        Latency toAck = Latency.of(measured, s -> s.ackNanos() - s.startNanos());
+        Latency toCommit = Latency.of(measured, s -> s.committedNanos() == 0 ? Long.MAX_VALUE : s.committedNanos() - s.startNanos());
+        figures.rate(NAME, label + ": acknowledged", ackRate, "uploads/s", String.format(Locale.ROOT,
+                "%,.0f entries/s; %d s window after %d s warm-up%s", ackRate * entries, settings.seconds(), settings.warmupSeconds(),
+                failures(sender, failedBefore)));
+        figures.add(NAME, "  request start to 200", toAck.value(), toAck.note());
+        figures.rate(NAME, "  committed by write-applier in the window", commitRate, "uploads/s",
+                "each batch with its checkpoint row in one transaction, seen by LISTEN/NOTIFY");
+        figures.add(NAME, "  applier behind at the end of the window", String.format(Locale.ROOT, "%,d uploads", behind.size()),
+                uncommitted > 0
+                        ? String.format(Locale.ROOT, "acknowledged, not committed; %,d still not committed %d s after the load stopped",
+                                uncommitted, SETTLE_TIMEOUT.toSeconds())
+                        : String.format(Locale.ROOT, "acknowledged, not committed (oldest acknowledged %s before); all committed "
+                                + "%s after the last 200%s", Figures.millis(oldest), Figures.millis(Math.max(0, caughtUp - lastAnswer)),
+                                drain));
+        figures.add(NAME, "  request start to committed", toCommit.value(), toCommit.note() + " (grows while the applier falls behind)");
+        figures.add(NAME, "  CPU in the window", "", cpuUse);
+        return Math.min(ackRate, commitRate);
+    }
+
+    /** Devices uploading one batch after the other, each sent when the previous one was answered, until stopped. */
+    private record BackToBack(Collection<UploadSample> samples, AtomicBoolean running, CountDownLatch stopped) {
+
+        static BackToBack start(List<WritingDevice> devices, int entries, UploadSender sender) {
+            BackToBack load = new BackToBack(new ConcurrentLinkedQueue<>(), new AtomicBoolean(true), new CountDownLatch(devices.size()));
+            devices.forEach(device -> load.next(device, entries, sender));
+            return load;
+        }
+
+        private void next(WritingDevice device, int entries, UploadSender sender) {
+            WritingDevice.Upload upload = device.upload(entries, System.nanoTime(), sender);
+            samples.add(upload.sample());
+            upload.answered().thenRun(() -> {
+                if (running.get()) {
+                    next(device, entries, sender);
+                } else {
+                    stopped.countDown();
+                }
+            });
+        }
+
+        /** Sends nothing more; returns once every upload is answered, with that time (nanoTime). */
+        long stop() throws InterruptedException {
+            running.set(false);
+            if (!stopped.await(SETTLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("uploads were still unanswered " + SETTLE_TIMEOUT.toSeconds() + " s after the load stopped");
+            }
+            return System.nanoTime();
+        }
+
+        List<UploadSample> acknowledged() {
+            return samples.stream().filter(UploadSample::isAcknowledged).toList();
+        }
+    }
+
+    /**
+     * Freshly started JVMs run interpreted code at first: every batch size back to back for the
+     * warm-up time, not measured, then until write-applier has committed all of it.
+     */
+    private void warmUp(LocalStack stack, List<WritingDevice> devices, UploadSender sender) throws InterruptedException {
+        System.out.printf("  warming the services up: each batch size back to back for %d s, then until write-applier caught up ...%n",
+                settings.warmupSeconds());
+        long started = System.nanoTime();
+        for (int entries : settings.batchSizes()) {
+            BackToBack load = BackToBack.start(devices, entries, sender);
+            Thread.sleep(settings.warmupSeconds() * 1000L);
+            load.stop();
+            int uncommitted = awaitAll(load.acknowledged(), s -> s.committedNanos() != 0, SETTLE_TIMEOUT);
+            if (uncommitted > 0) {
+                throw new IllegalStateException(uncommitted + " uploads of the warm-up were not committed within "
+                        + SETTLE_TIMEOUT.toSeconds() + " s; see " + stack.logDirectory().resolve("write-applier.log"));
+            }
+        }
+        System.out.printf("  warmed up in %s%n", Figures.millis(System.nanoTime() - started));
+    }
+
+    /** Uploads due on a fixed schedule; each timed from when it was due to its commit. */
+    private void atFixedRate(LocalStack stack, List<WritingDevice> devices, int entries, double rate, UploadSender sender)
+            throws Exception {
+        String label = String.format(Locale.ROOT, "%,.0f uploads/s, %d entr%s/upload", rate, entries, entries == 1 ? "y" : "ies");
+        System.out.printf("  %s: %d s warm-up, %d s measured ...%n", label, settings.warmupSeconds(), settings.seconds());
+        long failedBefore = sender.failed();
+        Map<String, Double> applierBefore = applierQueueLatency(stack);
+        Paced paced = pace(devices, entries, rate, sender, () -> Cpu.of(stack));
+        List<UploadSample> measured = paced.measured();
+        int unanswered = awaitAll(measured, s -> s.isAcknowledged() || s.failure() != null, SETTLE_TIMEOUT);
+        List<UploadSample> acknowledged = measured.stream().filter(UploadSample::isAcknowledged).toList();
+        int uncommitted = awaitAll(acknowledged, s -> s.committedNanos() != 0, SETTLE_TIMEOUT);
+        Map<String, Double> applierAfter = applierQueueLatency(stack);
+        double count = applierAfter.get("count") - applierBefore.get("count");
+        String applierOwn = count <= 0 ? "no samples" : String.format(Locale.ROOT, "mean %,.1f ms",
+                (applierAfter.get("sum") - applierBefore.get("sum")) / count * 1000);
+
+        Latency toCommit = Latency.of(acknowledged, s -> s.committedNanos() == 0 ? Long.MAX_VALUE : s.committedNanos() - s.startNanos());
+        Latency toAck = Latency.of(acknowledged, s -> s.ackNanos() - s.startNanos());
+        Latency ackToCommit = Latency.of(acknowledged, s -> s.committedNanos() == 0 ? Long.MAX_VALUE : s.committedNanos() - s.ackNanos());
+        figures.add(NAME, label + ": due to committed", toCommit.value(), String.format(Locale.ROOT,
+                "%s; %,d uploads due in %d s (%,.0f/s) after %d s warm-up, timed from when due (open loop)%s%s", toCommit.note(),
+                measured.size(), settings.seconds(), paced.sentRate(), settings.warmupSeconds(),
+                uncommitted + unanswered > 0 ? String.format(Locale.ROOT, "; %,d unanswered and %,d not committed after %d s",
+                        unanswered, uncommitted, SETTLE_TIMEOUT.toSeconds()) : "",
+                failures(sender, failedBefore)));
+        figures.add(NAME, "  due to 200", toAck.value(), toAck.note());
+        figures.add(NAME, "  200 to committed", ackToCommit.value(), ackToCommit.note()
+                + "; below 0: committed before the 200 reached the client");
+        figures.add(NAME, "  write-applier's own queue latency", applierOwn,
+                "its relay_applier_queue_latency timer (upload-api received to commit), warm-up and window");
+        figures.add(NAME, "  CPU in the window", "", paced.cpu());
+    }
+
+    /**
+     * Devices that each hold a sync stream (the bridge's demo rules: their own lists and todos)
+     * and upload at a steady pace together; returns them for the final check.
+     */
+    private List<WritingDevice> withStreams(LocalStack stack, int entries, double rate, UploadSender sender) throws Exception {
+        int count = settings.streamClients();
+        String prefix = "stream-user-";
+        List<WritingDevice> devices = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String user = prefix + i;
+            devices.add(new WritingDevice(user, IdleStreams.clientId(i), stack.tokens().issue(user, Duration.ofHours(2)), true));
+        }
+        String label = String.format(Locale.ROOT, "%,d streams, %,.0f uploads/s, %d entr%s/upload", count, rate, entries,
+                entries == 1 ? "y" : "ies");
+        System.out.printf("  %s: opening the streams ...%n", label);
+        try (IdleStreams streams = new IdleStreams(stack.syncUri(), user -> stack.tokens().issue(user, Duration.ofHours(2)), prefix,
+                devices::get)) {
+            long opening = System.nanoTime();
+            streams.openUpTo(count, STREAM_WAVE, STREAM_TIMEOUT);
+            figures.add(NAME, String.format(Locale.ROOT, "open %,d sync streams (to first checkpoint)", count),
+                    Figures.millis(System.nanoTime() - opening), "IdleStreams: one async HTTP client, NDJSON, waves of " + STREAM_WAVE);
+            System.out.printf("  %s: %d s warm-up, %d s measured ...%n", label, settings.warmupSeconds(), settings.seconds());
+            long failedBefore = sender.failed();
+            Paced paced = pace(devices, entries, rate, sender, () -> Cpu.of(stack));
+            List<UploadSample> measured = paced.measured();
+            int missing = awaitAll(measured, s -> s.failure() != null || s.isStreamLost() || s.checkpointCompleteNanos() != 0,
+                    SETTLE_TIMEOUT);
+            List<UploadSample> seen = measured.stream().filter(s -> s.failure() == null && s.checkpointCompleteNanos() != 0).toList();
+            long lost = measured.stream().filter(UploadSample::isStreamLost).count();
+            Latency toWriteCheckpoint = Latency.of(seen, s -> s.writeCheckpointNanos() - s.startNanos());
+            Latency toComplete = Latency.of(seen, s -> s.checkpointCompleteNanos() - s.startNanos());
+            Latency toAck = Latency.of(seen, s -> s.ackNanos() - s.startNanos());
+            Latency toCommit = Latency.of(seen, s -> s.committedNanos() - s.startNanos());
+            figures.add(NAME, label + ": due to write_checkpoint", toWriteCheckpoint.value(), String.format(Locale.ROOT,
+                    "%s; to the stream's first checkpoint line covering the id; %,d uploads due in %d s (%,.0f/s, one per client "
+                            + "every %,.0f s) after %d s warm-up, timed from when due (open loop)%s%s", toWriteCheckpoint.note(),
+                    measured.size(), settings.seconds(), paced.sentRate(), count / rate, settings.warmupSeconds(),
+                    missing > 0 ? String.format(Locale.ROOT, "; %,d not covered after %d s", missing, SETTLE_TIMEOUT.toSeconds()) : "",
+                    failures(sender, failedBefore)));
+            if (streams.ended() > 0) {
+                figures.add(NAME, "  streams ENDED by the bridge", String.format(Locale.ROOT, "%,d of %,d", streams.ended(), count),
+                        String.format(Locale.ROOT, "%,d uploads of their clients were never covered (this client does not reconnect); "
+                                + "first: %s; see the bridge's log", lost, streams.firstEnd()));
+            }
+            figures.add(NAME, "  due to checkpoint_complete after it", toComplete.value(), toComplete.note()
+                    + "; a stock client applies the checkpoint here");
+            figures.add(NAME, "  due to 200", toAck.value(), toAck.note());
+            figures.add(NAME, "  due to committed", toCommit.value(), toCommit.note());
+            figures.add(NAME, "  CPU in the window", "", paced.cpu());
+        }
+        return devices;
+    }
+
+    private record Paced(List<UploadSample> measured, double sentRate, String cpu) {
+    }
+
+    private interface CpuReading {
+        Cpu read();
+    }
+
+    /**
+     * Queues uploads on a fixed schedule, round robin over the devices, for the warm-up and the
+     * window; each sample starts when it was due. A device still waiting for an answer sends its
+     * next upload after it, and that wait counts. Returns the uploads due within the window.
+     */
+    private Paced pace(List<WritingDevice> devices, int entries, double rate, UploadSender sender, CpuReading cpuReading) {
+        long interval = Math.max(1, Math.round(1e9 / rate));
+        long begin = System.nanoTime();
+        long from = begin + settings.warmupSeconds() * 1_000_000_000L;
+        long to = from + settings.seconds() * 1_000_000_000L;
+        List<UploadSample> measured = new ArrayList<>();
+        Cpu cpu = null;
+        for (long k = 0; ; k++) {
+            long due = begin + k * interval;
+            if (due >= to) {
+                break;
+            }
+            if (cpu == null && due >= from) {
+                cpu = cpuReading.read();
+            }
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            UploadSample sample = devices.get((int) (k % devices.size())).upload(entries, due, sender).sample();
+            if (due >= from) {
+                measured.add(sample);
+            }
+        }
+        String cpuUse = cpu == null ? "" : cpuReading.read().since(cpu, to - from);
+        return new Paced(measured, measured.size() / (double) settings.seconds(), cpuUse);
+    }
+
+    /** Waits until every sample is {@code done}; returns how many are not when the time is up. */
+    private static int awaitAll(List<UploadSample> samples, Predicate<UploadSample> done, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            int pending = (int) samples.stream().filter(done.negate()).count();
+            if (pending == 0 || System.nanoTime() > deadline) {
+                return pending;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** p50, p99 and max of one latency over some uploads; Long.MAX_VALUE stands for never. */
+    private record Latency(long p50, long p99, long max, int count) {
+
+        static Latency of(List<UploadSample> samples, ToLongFunction<UploadSample> latency) {
+            long[] sorted = samples.stream().mapToLong(latency).sorted().toArray();
+            if (sorted.length == 0) {
+                return new Latency(0, 0, 0, 0);
+            }
+            return new Latency(Figures.percentile(sorted, 0.5), Figures.percentile(sorted, 0.99), sorted[sorted.length - 1],
+                    sorted.length);
+        }
+
+        /** "p50 / p99 ms", the table's value. */
+        String value() {
+            if (count == 0) {
+                return "no samples";
+            }
+            return String.format(Locale.ROOT, "%s / %s ms", number(p50), number(p99));
+        }
+
+        /** "p50 / p99, max N ms", the start of the table's note. */
+        String note() {
+            return "p50 / p99, max " + (count == 0 ? "-" : number(max) + " ms");
+        }
+
+        private static String number(long nanos) {
+            return nanos == Long.MAX_VALUE ? "never" : String.format(Locale.ROOT, "%,.1f", nanos / 1e6);
+        }
+    }
+
+    private static String failures(UploadSender sender, long failedBefore) {
+        long failed = sender.failed() - failedBefore;
+        return failed == 0 ? "" : String.format(Locale.ROOT, "; %,d uploads FAILED, first: %s", failed, sender.firstFailure());
+    }
+
+    /** write-applier's own queue latency timer (count, sum in seconds) from its Prometheus metrics. */
+    private static Map<String, Double> applierQueueLatency(LocalStack stack) throws Exception {
+        Map<String, Double> values = new HashMap<>(Map.of("count", 0.0, "sum", 0.0));
+        HttpRequest request = HttpRequest.newBuilder(stack.writeApplierUri().resolve("/q/metrics")).timeout(Duration.ofSeconds(30)).build();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            for (String line : http.send(request, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
+                for (String key : List.of("count", "sum")) {
+                    if (line.startsWith("relay_applier_queue_latency_seconds_" + key + " ")
+                            || line.startsWith("relay_applier_queue_latency_seconds_" + key + "{")) {
+                        values.merge(key, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+                    }
+                }
+            }
+        }
+        return values;
+    }
+
+    /**
+     * The guarantee behind the figures: every acknowledged upload is in PostgreSQL (one list
+     * each), and each device's checkpoint row holds its last acknowledged request id.
+     */
+    private void verify(LocalStack stack, List<WritingDevice> devices, UploadSender sender) throws SQLException {
+        Map<String, Long> stored = new HashMap<>();
+        long lists;
+        try (Connection db = stack.postgres().connect(LocalStack.DATABASE); Statement sql = db.createStatement()) {
+            try (ResultSet rows = sql.executeQuery("SELECT count(*) FROM lists")) {
+                rows.next();
+                lists = rows.getLong(1);
+            }
+            try (ResultSet rows = sql.executeQuery("SELECT user_id, client_id, checkpoint FROM checkpoints")) {
+                while (rows.next()) {
+                    stored.put(rows.getString(1) + "/" + rows.getString(2), rows.getLong(3));
+                }
+            }
+        }
+        long matching = devices.stream()
+                .filter(d -> stored.getOrDefault(d.userId() + "/" + d.clientId(), 0L) == d.lastAcknowledged()).count();
+        boolean met = lists == sender.acknowledged() && matching == devices.size();
+        figures.add(NAME, "acknowledged uploads in PostgreSQL", String.format(Locale.ROOT, "%,d of %,d", lists, sender.acknowledged()),
+                String.format(Locale.ROOT, "checkpoint rows equal to the last acknowledged request id: %,d of %,d clients; %s%s", matching,
+                        devices.size(), met ? "OK" : "MISMATCH",
+                        sender.failed() > 0 ? String.format(Locale.ROOT, " (%,d uploads failed in all)", sender.failed()) : ""));
+    }
+
+    /** CPU time of the stack's processes so far. */
+    private record Cpu(long uploadApi, long applier, long bridge, long postgres, long benchmark) {
+
+        static Cpu of(LocalStack stack) {
+            return new Cpu(CpuTime.of(stack.service(RelayService.UPLOAD_API).pid(), false),
+                    CpuTime.of(stack.service(RelayService.WRITE_APPLIER).pid(), false),
+                    CpuTime.of(stack.service(RelayService.SYNC_BRIDGE).pid(), false),
+                    CpuTime.postgres(stack.postgres().dataDirectory()),
+                    CpuTime.of(ProcessHandle.current().pid(), false));
+        }
+
+        /** Where the CPU went between {@code before} and now, against what the machine's cores offered. */
+        String since(Cpu before, long wallNanos) {
+            return String.format(Locale.ROOT, "upload-api %.1f s, write-applier %.1f s, sync-bridge %.1f s, PostgreSQL %.1f s, "
+                    + "benchmark JVM with Kafka %.1f s of %d cores x %.1f s; %s", seconds(uploadApi - before.uploadApi),
+                    seconds(applier - before.applier), seconds(bridge - before.bridge), seconds(postgres - before.postgres),
+                    seconds(benchmark - before.benchmark), Runtime.getRuntime().availableProcessors(), wallNanos / 1e9,
+                    Benchmarks.loadAverage());
+        }
+
+        private static double seconds(long nanos) {
+            return nanos / 1e9;
+        }
+    }
+}
