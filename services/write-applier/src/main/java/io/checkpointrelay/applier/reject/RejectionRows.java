@@ -42,7 +42,7 @@ public class RejectionRows {
         this.groupId = config.uploads().groupId();
         this.insert = "INSERT INTO " + SqlIdentifier.quote(config.rejections().table())
                 + " (id, user_id, client_id, batch_id, checkpoint_request_id, reason, entries, dead_letter, rejected_at)"
-                + " VALUES (CAST(?1 AS uuid), ?2, ?3, ?4, CAST(?5 AS bigint), ?6, CAST(?7 AS jsonb), ?8, now())"
+                + " VALUES (CAST(?1 AS uuid), ?2, ?3, ?4, CAST(?5 AS bigint), ?6, CAST(CAST(?7 AS text) AS jsonb), ?8, now())"
                 + " ON CONFLICT (id) DO NOTHING";
     }
 

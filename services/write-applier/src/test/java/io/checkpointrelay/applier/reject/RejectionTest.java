@@ -64,7 +64,9 @@ class RejectionTest {
         assertThat(rejection).containsEntry("client_id", "c1").containsEntry("batch_id", refused.batchId())
                 .containsEntry("checkpoint_request_id", 2L);
         assertThat((String) rejection.get("reason")).startsWith("entry 1 (PUT todos " + orphanTodo + "): SQLSTATE 23503");
-        assertThat(rejection.get("entries").toString()).contains(orphanTodo, "no such list");
+        assertThat(stack.row("SELECT jsonb_typeof(entries) AS t, entries->1->>'id' AS todo, entries->1->'data'->>'description' AS d"
+                + " FROM upload_rejections WHERE user_id = ?", user).orElseThrow())
+                .containsEntry("t", "array").containsEntry("todo", orphanTodo).containsEntry("d", "no such list");
 
         ConsumerRecord<String, DeadLetter> letter = letterFor(sent.get(1));
         assertThat(letter.key()).isEqualTo(new ClientKey(user, "c1").toKafkaKey());
