@@ -33,11 +33,11 @@ class DatabaseUnavailableTest {
                 .statusCode(503)
                 .contentType(ContentType.JSON)
                 .header("Retry-After", is("5"))
-                .body("error.code", is("CHECKPOINT_STORE_UNAVAILABLE"));
+                .body("error.code", is("DATABASE_UNAVAILABLE"));
         TestClients.upload(user, """
                 {"client_id": "%s", "checkpoint_request_id": "4", "batch": []}""".formatted(client)).then()
                 .statusCode(503)
-                .body("error.code", is("CHECKPOINT_STORE_UNAVAILABLE"));
+                .body("error.code", is("DATABASE_UNAVAILABLE"));
 
         assertNothingQueued(user);
     }

@@ -36,7 +36,7 @@ public class UploadErrorMappers {
     @ServerExceptionMapper
     public Response checkpointStoreUnavailable(CheckpointStoreUnavailableException e) {
         LOG.warn(e.getMessage());
-        return Response.fromResponse(ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE, "CHECKPOINT_STORE_UNAVAILABLE",
+        return Response.fromResponse(ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE, "DATABASE_UNAVAILABLE",
                 "The checkpoint request database is unavailable, retry later"))
                 .header("Retry-After", RETRY_AFTER_SECONDS)
                 .build();
