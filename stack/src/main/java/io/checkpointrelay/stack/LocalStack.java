@@ -42,6 +42,7 @@ public final class LocalStack implements AutoCloseable {
     private final boolean preferDefaultPorts;
     private final Map<RelayService, Map<String, String>> configOverrides;
     private final Map<RelayService, ServiceProcess> services = new EnumMap<>(RelayService.class);
+    private final List<ServiceProcess> extraInstances = new ArrayList<>();
     private FileChannel lockChannel;
     private FileLock lock;
     private LocalPostgres postgres;
@@ -249,6 +250,25 @@ public final class LocalStack implements AutoCloseable {
         return services.get(service);
     }
 
+    /**
+     * Starts one more instance of a service with the same configuration on a free port (for
+     * scale-out tests: several write-appliers in one consumer group, say) and waits until it is
+     * ready. It is stopped with the stack.
+     */
+    public synchronized ServiceProcess startExtraInstance(RelayService service) throws IOException, InterruptedException {
+        int instance = 2 + (int) extraInstances.stream().filter(p -> p.name().startsWith(service.moduleName())).count();
+        String name = service.moduleName() + "-" + instance;
+        ServiceProcess process = ServiceProcess.quarkusApp(name, home.serviceJar(service), config(service), Ports.free(),
+                logDirectory.resolve(name + ".log"));
+        extraInstances.add(process);
+        listener.starting(name, "port " + process.uri().getPort() + ", log " + process.logFile());
+        long started = System.nanoTime();
+        process.launch();
+        process.awaitReady(ServiceProcess.DEFAULT_READY_TIMEOUT);
+        listener.ready(name, process.uri().toString(), since(started));
+        return process;
+    }
+
     public URI uploadApiUri() {
         return services.get(RelayService.UPLOAD_API).uri();
     }
@@ -321,6 +341,14 @@ public final class LocalStack implements AutoCloseable {
             closed = true;
         }
         List<Exception> problems = new ArrayList<>();
+        for (ServiceProcess extra : extraInstances) {
+            try {
+                extra.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                problems.add(e);
+            }
+        }
         List<RelayService> order = new ArrayList<>(services.keySet());
         Collections.reverse(order);
         for (RelayService service : order) {

@@ -236,6 +236,35 @@ class WritePathFaultIT {
     }
 
     /** One dead letter per poison record, under the client's key: the bytes as they were, or the refused batch. */
+    /**
+     * Two write-appliers share the uploads partitions in one consumer group; the first is killed
+     * under load and the survivor takes over its partitions from the positions in PostgreSQL.
+     */
+    @Test
+    @Order(6)
+    void twoAppliersShareThePartitionsAndTheSurvivorOfAKillAppliesEverythingOnce() throws Exception {
+        ServiceProcess first = stack.service(RelayService.WRITE_APPLIER);
+        ServiceProcess second = stack.startExtraInstance(RelayService.WRITE_APPLIER);
+        List<UploadingDevice> devices = devices("pair", DEVICES, STEPS);
+        long started = System.nanoTime();
+        try (UploadLoad load = UploadLoad.start(devices)) {
+            load.awaitAcknowledged(FAULT_AT, WAIT);
+            Map<String, Long> firstBefore = applierOutcomes(first);
+            first.kill();
+            report("first write-applier killed (SIGKILL) at " + load.acknowledged() + " steps acknowledged; it had settled " + firstBefore);
+            load.awaitFinished(LOAD_TIMEOUT);
+            assertAppliedOnceInOrderAndCheckpointed(devices);
+            Map<String, Long> survivor = applierOutcomes(second);
+            assertThat(survivor.getOrDefault("applied", 0L)).as("the second instance applied its share and took over").isPositive();
+            report("pair: " + load.totalSteps() + " steps, retries " + load.retries() + ", survivor settled " + survivor + ", "
+                    + seconds(started));
+        } finally {
+            if (!first.isAlive()) {
+                first.start();
+            }
+        }
+    }
+
     private static void assertDeadLetters(List<UploadingDevice> unreadable, List<UploadingDevice> refused) {
         Map<String, UploadingDevice> byKey = new HashMap<>();
         unreadable.forEach(d -> byKey.put(d.key().toKafkaKey(), d));
@@ -450,10 +479,14 @@ class WritePathFaultIT {
      * last started: shows which of its paths (redelivery, client retry, rejection) a fault took.
      */
     private static Map<String, Long> applierOutcomes() {
+        return applierOutcomes(stack.service(RelayService.WRITE_APPLIER));
+    }
+
+    private static Map<String, Long> applierOutcomes(ServiceProcess applier) {
         Map<String, Long> outcomes = new TreeMap<>();
         try {
             HttpResponse<String> metrics = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(stack.writeApplierUri().resolve("/q/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpRequest.newBuilder(applier.uri().resolve("/q/metrics")).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
             Matcher line = Pattern.compile("(?m)^relay_applier_records_total\\{.*outcome=\"([a-z_]+)\".*} ([0-9.E]+)$").matcher(metrics.body());
             while (line.find()) {
