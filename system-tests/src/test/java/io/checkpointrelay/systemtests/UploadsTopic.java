@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -94,26 +95,20 @@ final class UploadsTopic implements AutoCloseable {
     }
 
     private List<ConsumerRecord<String, byte[]>> readToEnd(String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        return fromBeginning(topic, TestStack.WAIT, (consumer, partitions) -> {
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + TestStack.WAIT.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-            }
-        }
-        return records;
+            return records -> partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
+        });
     }
 
     /** Reads the topic from the beginning until {@code enough} holds for what was read, or the wait is over. */
     private List<ConsumerRecord<String, byte[]>> read(String topic, Duration wait, Predicate<List<ConsumerRecord<String, byte[]>>> enough) {
+        return fromBeginning(topic, wait, (consumer, partitions) -> enough);
+    }
+
+    /** Polls every partition of the topic from its start until the condition the consumer gives holds, or the wait is over. */
+    private List<ConsumerRecord<String, byte[]>> fromBeginning(String topic, Duration wait,
+            BiFunction<KafkaConsumer<String, byte[]>, List<TopicPartition>, Predicate<List<ConsumerRecord<String, byte[]>>>> until) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -123,6 +118,7 @@ final class UploadsTopic implements AutoCloseable {
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            Predicate<List<ConsumerRecord<String, byte[]>>> enough = until.apply(consumer, partitions);
             long deadline = System.nanoTime() + wait.toNanos();
             while (!enough.test(records) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(100)).forEach(records::add);
