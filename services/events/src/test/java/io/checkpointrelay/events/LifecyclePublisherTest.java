@@ -1,4 +1,4 @@
-package io.checkpointrelay.protocol.lifecycle;
+package io.checkpointrelay.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +15,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import io.checkpointrelay.protocol.lifecycle.CheckpointEvent;
+import io.checkpointrelay.protocol.lifecycle.LifecycleJson;
 import io.checkpointrelay.protocol.upload.ClientKey;
 
 /** Emitting an event never stalls the caller; what cannot be sent is counted, in order otherwise. */

@@ -1,14 +1,16 @@
-package io.checkpointrelay.protocol.lifecycle;
+package io.checkpointrelay.events;
 
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jboss.logging.Logger;
+
+import io.checkpointrelay.protocol.lifecycle.CheckpointEvent;
+import io.checkpointrelay.protocol.lifecycle.LifecycleJson;
 
 /**
  * Publishes lifecycle events without ever failing or stalling the caller: {@link #publish}
@@ -22,7 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class LifecyclePublisher implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(LifecyclePublisher.class.getName());
+    private static final Logger LOG = Logger.getLogger(LifecyclePublisher.class);
     private static final long LOG_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
     private static final CheckpointEvent STOP = new CheckpointEvent(0, null, null, null, 0, null, null, null, null, null);
 
@@ -94,8 +96,8 @@ public final class LifecyclePublisher implements AutoCloseable {
         long now = System.nanoTime();
         long last = lastDropLog.get();
         if (now - last >= LOG_EVERY_NANOS && lastDropLog.compareAndSet(last, now)) {
-            LOG.log(Level.WARNING, "Dropped a checkpoint lifecycle event (" + why + "); " + total + " dropped so far"
-                    + (failure == null ? "" : ": " + failure), (Throwable) null);
+            LOG.warnf("Dropped a checkpoint lifecycle event (%s); %d dropped so far%s", why, total,
+                    failure == null ? "" : ": " + failure);
         }
     }
 
