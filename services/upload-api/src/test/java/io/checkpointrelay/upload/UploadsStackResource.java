@@ -38,6 +38,7 @@ public class UploadsStackResource implements QuarkusTestResourceLifecycleManager
         try {
             kafka = LocalKafka.startTemporary();
             kafka.createTopic(Topics.UPLOADS, PARTITIONS);
+            kafka.createTopic(Topics.CHECKPOINT_EVENTS, PARTITIONS);
             if (!databaseDown) {
                 postgres = LocalPostgres.startTemporary();
                 postgres.createDatabase(DATABASE);

@@ -31,6 +31,7 @@ public class RelayStackResource implements QuarkusTestResourceLifecycleManager {
             kafka = LocalKafka.startTemporary();
             kafka.createTopic(Topics.UPLOADS, PARTITIONS);
             kafka.createTopic(Topics.DEAD_LETTERS, PARTITIONS);
+            kafka.createTopic(Topics.CHECKPOINT_EVENTS, PARTITIONS);
         } catch (Exception e) {
             stop();
             throw new IllegalStateException("Cannot start PostgreSQL and Kafka for the tests", e);

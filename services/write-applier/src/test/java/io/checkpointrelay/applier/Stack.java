@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -34,6 +35,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.checkpointrelay.protocol.Topics;
+import io.checkpointrelay.protocol.lifecycle.CheckpointEvent;
+import io.checkpointrelay.protocol.lifecycle.LifecycleJson;
 import io.checkpointrelay.protocol.upload.DeadLetter;
 import io.checkpointrelay.protocol.upload.QueuedBatch;
 import io.checkpointrelay.protocol.upload.QueuedBatchSerde;
@@ -99,21 +102,31 @@ public final class Stack {
 
     /** Every record on the dead-letter topic so far, keyed as they were sent. */
     public List<ConsumerRecord<String, DeadLetter>> deadLetters() {
+        return records(Topics.DEAD_LETTERS, DeadLetter::fromBytes);
+    }
+
+    /** Every lifecycle event emitted so far. */
+    public List<CheckpointEvent> events() {
+        return records(Topics.CHECKPOINT_EVENTS, bytes -> LifecycleJson.fromBytes(bytes, CheckpointEvent.class)).stream()
+                .map(ConsumerRecord::value).toList();
+    }
+
+    private <T> List<ConsumerRecord<String, T>> records(String topic, Function<byte[], T> decode) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTERS).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, DeadLetter>> letters = new ArrayList<>();
+            List<ConsumerRecord<String, T>> records = new ArrayList<>();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    letters.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(), DeadLetter.fromBytes(r.value())));
+                    records.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(), decode.apply(r.value())));
                 }
             }
-            return letters;
+            return records;
         }
     }
 

@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -38,15 +39,17 @@ public class CheckpointRequestStore {
     /**
      * One statement, so concurrent posts for one client cannot lose the greatest id: the row
      * lock of ON CONFLICT serialises them and GREATEST keeps the larger. A stale id leaves the
-     * row as it is; an equal or greater one refreshes touched_at (retention).
+     * row as it is; an equal or greater one refreshes touched_at (retention). The id stored
+     * before tells a re-post apart (for the lifecycle events).
      */
     private static final String UPSERT = """
+            WITH before AS (SELECT request_id FROM relay_upload.checkpoint_requests WHERE user_id = $1 AND client_id = $2)
             INSERT INTO relay_upload.checkpoint_requests AS r (user_id, client_id, request_id, touched_at)
             VALUES ($1, $2, $3, now())
             ON CONFLICT (user_id, client_id) DO UPDATE SET
                 request_id = GREATEST(r.request_id, EXCLUDED.request_id),
                 touched_at = CASE WHEN EXCLUDED.request_id >= r.request_id THEN now() ELSE r.touched_at END
-            RETURNING request_id""";
+            RETURNING request_id, (SELECT request_id FROM before) AS before""";
 
     private final Pool pool;
     /** Set once the table is known to exist; until then every call tries to create it first. */
@@ -71,13 +74,19 @@ public class CheckpointRequestStore {
     /**
      * Records {@code requestId} for (user, client) unless a greater one is stored.
      *
-     * @return the effective id: the greatest ever accepted for (user, client), this one included
+     * @return the effective id (the greatest ever accepted for (user, client), this one included)
+     *         and whether it was stored already
      * @throws CheckpointStoreUnavailableException (as the Uni's failure) when the database does not answer
      */
-    public Uni<Long> record(String userId, String clientId, long requestId) {
+    public Uni<RecordedRequest> record(String userId, String clientId, long requestId) {
         return ensureTable()
                 .chain(() -> pool.preparedQuery(UPSERT).execute(Tuple.of(userId, clientId, requestId)))
-                .map(rows -> rows.iterator().next().getLong(0))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    long effective = row.getLong(0);
+                    Long before = row.getLong(1);
+                    return new RecordedRequest(effective, before != null && before == effective);
+                })
                 .onFailure().transform(CheckpointStoreUnavailableException::new);
     }
 

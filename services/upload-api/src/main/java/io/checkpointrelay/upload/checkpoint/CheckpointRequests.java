@@ -3,6 +3,8 @@ package io.checkpointrelay.upload.checkpoint;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.checkpointrelay.events.LifecycleEvents;
+import io.checkpointrelay.protocol.upload.ClientKey;
 import io.checkpointrelay.protocol.upload.QueuedBatch;
 import io.checkpointrelay.upload.queue.UploadQueue;
 import io.smallrye.mutiny.Uni;
@@ -18,10 +20,12 @@ public class CheckpointRequests {
 
     private final CheckpointRequestStore store;
     private final UploadQueue queue;
+    private final LifecycleEvents events;
 
-    public CheckpointRequests(CheckpointRequestStore store, UploadQueue queue) {
+    public CheckpointRequests(CheckpointRequestStore store, UploadQueue queue, LifecycleEvents events) {
         this.store = store;
         this.queue = queue;
+        this.events = events;
     }
 
     /**
@@ -33,8 +37,10 @@ public class CheckpointRequests {
      */
     public Uni<Long> request(String userId, String clientId, long requestId) {
         return store.record(userId, clientId, requestId)
-                .call(effective -> effective == requestId
-                        ? queue.enqueue(QueuedBatch.checkpointRequest(userId, clientId, effective))
-                        : Uni.createFrom().voidItem());
+                .call(recorded -> recorded.effective() == requestId
+                        ? queue.enqueue(QueuedBatch.checkpointRequest(userId, clientId, requestId))
+                                .invoke(() -> events.requested(new ClientKey(userId, clientId), requestId, recorded.repost()))
+                        : Uni.createFrom().voidItem())
+                .map(RecordedRequest::effective);
     }
 }

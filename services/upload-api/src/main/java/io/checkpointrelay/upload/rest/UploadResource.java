@@ -14,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.checkpointrelay.events.LifecycleEvents;
 import io.checkpointrelay.protocol.upload.QueuedBatch;
 import io.checkpointrelay.upload.batch.InvalidUploadException;
 import io.checkpointrelay.upload.batch.RowOwnedByAnotherUserException;
@@ -21,6 +22,7 @@ import io.checkpointrelay.upload.batch.StoredRowOwnership;
 import io.checkpointrelay.upload.batch.UploadRequest;
 import io.checkpointrelay.upload.batch.UploadRequestReader;
 import io.checkpointrelay.upload.checkpoint.CheckpointRequestStore;
+import io.checkpointrelay.upload.checkpoint.RecordedRequest;
 import io.checkpointrelay.upload.queue.UploadQueue;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -36,15 +38,17 @@ public class UploadResource {
     private final UploadQueue queue;
     private final CheckpointRequestStore checkpointRequests;
     private final UploadMetrics metrics;
+    private final LifecycleEvents events;
     private final JsonWebToken token;
 
     public UploadResource(UploadRequestReader reader, StoredRowOwnership ownership, UploadQueue queue,
-            CheckpointRequestStore checkpointRequests, UploadMetrics metrics, JsonWebToken token) {
+            CheckpointRequestStore checkpointRequests, UploadMetrics metrics, LifecycleEvents events, JsonWebToken token) {
         this.reader = reader;
         this.ownership = ownership;
         this.queue = queue;
         this.checkpointRequests = checkpointRequests;
         this.metrics = metrics;
+        this.events = events;
         this.token = token;
     }
 
@@ -75,22 +79,28 @@ public class UploadResource {
         // Ownership before the checkpoint id: a refused batch must not move the client's counter.
         return ownership.check(userId, request.entries())
                 .onFailure(RowOwnedByAnotherUserException.class).invoke(metrics::rejected)
-                .chain(() -> effectiveCheckpointRequestId(userId, request))
+                .chain(() -> recordCheckpointRequest(userId, request))
                 .chain(checkpoint -> {
-                    QueuedBatch batch = QueuedBatch.accepted(userId, request.clientId(), request.entries(), checkpoint);
+                    QueuedBatch batch = QueuedBatch.accepted(userId, request.clientId(), request.entries(),
+                            checkpoint == null ? null : checkpoint.effective());
                     return queue.enqueue(batch)
-                            .onItem().invoke(() -> metrics.accepted(batch.entries().size()))
+                            .onItem().invoke(() -> {
+                                metrics.accepted(batch.entries().size());
+                                if (checkpoint != null) {
+                                    events.requested(batch.clientKey(), checkpoint.effective(), checkpoint.repost());
+                                }
+                            })
                             .onFailure().invoke(metrics::unavailable)
                             .replaceWith(() -> UploadAccepted.of(batch));
                 });
     }
 
     /**
-     * The greatest id accepted for (user, client) once the posted one is recorded, or null when
-     * none was posted. A stale id does not hold back the batch: it goes out with the greater,
-     * already accepted id, which the client then targets.
+     * The posted checkpoint request once recorded, or null when none was posted. A stale id
+     * does not hold back the batch: it goes out with the greater, already accepted id, which
+     * the client then targets.
      */
-    private Uni<Long> effectiveCheckpointRequestId(String userId, UploadRequest request) {
+    private Uni<RecordedRequest> recordCheckpointRequest(String userId, UploadRequest request) {
         if (request.checkpointRequestId() == null) {
             return Uni.createFrom().nullItem();
         }

@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import io.checkpointrelay.applier.config.RelayConfig;
 import io.checkpointrelay.applier.progress.RecordPosition;
 import io.checkpointrelay.applier.reject.BatchRejector;
+import io.checkpointrelay.events.LifecycleEvents;
 import io.checkpointrelay.protocol.upload.QueuedBatch;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.DeserializationFailureHandler;
@@ -38,12 +39,14 @@ public class BatchConsumer {
     private final BatchApplier applier;
     private final BatchRejector rejector;
     private final ApplierMetrics metrics;
+    private final LifecycleEvents events;
     private final RelayConfig.Retry retry;
 
-    BatchConsumer(BatchApplier applier, BatchRejector rejector, ApplierMetrics metrics, RelayConfig config) {
+    BatchConsumer(BatchApplier applier, BatchRejector rejector, ApplierMetrics metrics, LifecycleEvents events, RelayConfig config) {
         this.applier = applier;
         this.rejector = rejector;
         this.metrics = metrics;
+        this.events = events;
         this.retry = config.apply().retry();
     }
 
@@ -66,6 +69,9 @@ public class BatchConsumer {
                 .onFailure().retry().withBackOff(retry.initialBackoff(), retry.maxBackoff()).indefinitely()
                 .invoke(result -> {
                     metrics.finished(result, batch, Duration.ofNanos(System.nanoTime() - started));
+                    if ((result == ApplyOutcome.APPLIED || result == ApplyOutcome.CLIENT_RETRY) && batch.checkpointRequestId() != null) {
+                        events.applied(batch.clientKey(), batch.checkpointRequestId());
+                    }
                     LOG.debugf("%s (%s): %s", position, describe(batch), result);
                 })
                 .replaceWithVoid();

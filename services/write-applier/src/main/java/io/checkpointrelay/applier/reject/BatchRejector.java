@@ -11,6 +11,7 @@ import io.checkpointrelay.applier.checkpoint.CheckpointWriter;
 import io.checkpointrelay.applier.progress.ClientBatches;
 import io.checkpointrelay.applier.progress.ConsumerPositions;
 import io.checkpointrelay.applier.progress.RecordPosition;
+import io.checkpointrelay.events.LifecycleEvents;
 import io.checkpointrelay.protocol.InstanceName;
 import io.checkpointrelay.protocol.upload.ClientKey;
 import io.checkpointrelay.protocol.upload.DeadLetter;
@@ -35,15 +36,17 @@ public class BatchRejector {
     private final ConsumerPositions positions;
     private final ClientBatches clientBatches;
     private final CheckpointWriter checkpoints;
+    private final LifecycleEvents events;
 
     BatchRejector(Mutiny.SessionFactory sessionFactory, DeadLetters deadLetters, RejectionRows rejections, ConsumerPositions positions,
-            ClientBatches clientBatches, CheckpointWriter checkpoints) {
+            ClientBatches clientBatches, CheckpointWriter checkpoints, LifecycleEvents events) {
         this.sessionFactory = sessionFactory;
         this.deadLetters = deadLetters;
         this.rejections = rejections;
         this.positions = positions;
         this.clientBatches = clientBatches;
         this.checkpoints = checkpoints;
+        this.events = events;
     }
 
     /**
@@ -68,16 +71,21 @@ public class BatchRejector {
             DeadLetter letter) {
         return deadLetters.send(key, letter)
                 .chain(deadLetter -> sessionFactory.withTransaction(session -> positions.claim(session, position)
-                        .chain(claimed -> claimed
-                                ? record(session, position, client, batch, reason, deadLetter).replaceWith(true)
-                                : Uni.createFrom().item(false))))
-                .invoke(rejected -> {
-                    if (rejected) {
-                        LOG.warnf("Rejected %s (batch %s of user %s client %s, checkpoint %s): %s",
-                                position, batch == null ? "unreadable" : batch.batchId(), client == null ? "?" : client.userId(),
-                                client == null ? "?" : client.clientId(), batch == null ? null : batch.checkpointRequestId(), reason);
-                    }
-                });
+                                .chain(claimed -> claimed
+                                        ? record(session, position, client, batch, reason, deadLetter).replaceWith(true)
+                                        : Uni.createFrom().item(false)))
+                        .invoke(rejected -> {
+                            if (!rejected) {
+                                return;
+                            }
+                            LOG.warnf("Rejected %s (batch %s of user %s client %s, checkpoint %s) to %s: %s",
+                                    position, batch == null ? "unreadable" : batch.batchId(), client == null ? "?" : client.userId(),
+                                    client == null ? "?" : client.clientId(), batch == null ? null : batch.checkpointRequestId(),
+                                    deadLetter, reason);
+                            if (client != null && batch != null && batch.checkpointRequestId() != null) {
+                                events.rejected(client, batch.checkpointRequestId(), reason, deadLetter);
+                            }
+                        }));
     }
 
     private Uni<Void> record(Mutiny.Session session, RecordPosition position, ClientKey client, QueuedBatch batch, String reason,

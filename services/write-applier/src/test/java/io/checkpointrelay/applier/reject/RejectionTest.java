@@ -6,6 +6,7 @@ import static io.checkpointrelay.applier.Batches.newList;
 import static io.checkpointrelay.applier.Batches.put;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import io.checkpointrelay.applier.InjectStack;
 import io.checkpointrelay.applier.RelayStackResource;
 import io.checkpointrelay.applier.Stack;
+import io.checkpointrelay.protocol.lifecycle.CheckpointEvent;
+import io.checkpointrelay.protocol.lifecycle.CheckpointStage;
 import io.checkpointrelay.protocol.upload.ClientKey;
 import io.checkpointrelay.protocol.upload.DeadLetter;
 import io.checkpointrelay.protocol.upload.QueuedBatch;
@@ -74,6 +77,15 @@ class RejectionTest {
         assertThat(letter.value().reason()).isEqualTo(rejection.get("reason"));
         assertThat(rejection.get("dead_letter")).isEqualTo(letter.topic() + "/" + letter.partition() + "@" + letter.offset());
         given().get("/q/health/ready").then().statusCode(200);
+
+        // The lifecycle events for checkpoint-tracker: applied, rejected (with where the letter went), applied.
+        List<CheckpointEvent> events = await().atMost(WAIT).until(
+                () -> stack.events().stream().filter(e -> e.userId().equals(user)).toList(), list -> list.size() == 3);
+        assertThat(events).extracting(CheckpointEvent::stage, CheckpointEvent::requestId).containsExactly(
+                tuple(CheckpointStage.APPLIED, 1L), tuple(CheckpointStage.REJECTED, 2L), tuple(CheckpointStage.APPLIED, 3L));
+        assertThat(events.get(1).reason()).isEqualTo(rejection.get("reason"));
+        assertThat(events.get(1).deadLetter()).isEqualTo(rejection.get("dead_letter"));
+        assertThat(events.get(1).instance()).startsWith("write-applier@");
     }
 
     @Test
