@@ -178,8 +178,12 @@ public final class LocalStack implements AutoCloseable {
         kafka = LocalKafka.start(dataDirectory.resolve("kafka"), 1);
         kafka.createTopic(Topics.UPLOADS, UPLOAD_PARTITIONS);
         kafka.createTopic(Topics.DEAD_LETTERS, UPLOAD_PARTITIONS);
-        listener.ready("kafka", kafka.bootstrapServers() + ", topics " + Topics.UPLOADS + " and " + Topics.DEAD_LETTERS
-                + " (" + UPLOAD_PARTITIONS + " partitions)", since(started));
+        kafka.createTopic(Topics.CHECKPOINT_EVENTS, UPLOAD_PARTITIONS);
+        kafka.createTopic(Topics.CHECKPOINT_ALERTS, UPLOAD_PARTITIONS);
+        kafka.createTopic(Topics.TRACKER_CLIENTS, UPLOAD_PARTITIONS, 1, Map.of("cleanup.policy", "compact"));
+        listener.ready("kafka", kafka.bootstrapServers() + ", topics " + String.join(", ", Topics.UPLOADS, Topics.DEAD_LETTERS,
+                Topics.CHECKPOINT_EVENTS, Topics.CHECKPOINT_ALERTS, Topics.TRACKER_CLIENTS) + " (" + UPLOAD_PARTITIONS + " partitions)",
+                since(started));
     }
 
     /** Launches all three at once (each is its own JVM), then waits for each to be ready. */
@@ -233,6 +237,12 @@ public final class LocalStack implements AutoCloseable {
                 config.put("relay.checkpoints.managed-fulfilment", "upload-queue");
                 config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
             }
+            case CHECKPOINT_TRACKER -> {
+                config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+                config.put("relay.jwt.secret", jwtSecret);
+                // Its local state is a cache of Kafka's changelogs; keep it with the stack's data.
+                config.put("kafka-streams.state.dir", dataDirectory.resolve("tracker-state").toString());
+            }
             case UPLOAD_API -> {
                 config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
                 // Keeps the greatest checkpoint request id per (user, client) in the application database.
@@ -277,6 +287,10 @@ public final class LocalStack implements AutoCloseable {
         return services.get(RelayService.SYNC_BRIDGE).uri();
     }
 
+    public URI trackerUri() {
+        return services.get(RelayService.CHECKPOINT_TRACKER).uri();
+    }
+
     public URI writeApplierUri() {
         return services.get(RelayService.WRITE_APPLIER).uri();
     }
@@ -316,6 +330,7 @@ public final class LocalStack implements AutoCloseable {
         env.put("UPLOAD_API_URL", uploadApiUri().toString());
         env.put("SYNC_URL", syncUri().toString());
         env.put("WRITE_APPLIER_URL", writeApplierUri().toString());
+        env.put("TRACKER_URL", trackerUri().toString());
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("POSTGRES_JDBC_URL", postgres.jdbcUrl(DATABASE));
         env.put("POSTGRES_USER", LocalPostgres.USER);

@@ -202,6 +202,7 @@ public final class RelayCommand {
                   upload-api     %s   (POST /api/data, OpenAPI at /q/openapi)
                   sync-bridge    %s   (POST /sync/stream)
                   write-applier  %s   (health and metrics only)
+                  checkpoint-tracker %s   (GET /clients/stuck, /clients/{user}/{client}; role relay-operator)
                   kafka          %s
                   postgres       %s   (user postgres, no password)
 
@@ -215,7 +216,7 @@ public final class RelayCommand {
                   curl -sN -X POST %s/sync/stream -H "Authorization: Token $RELAY_DEV_TOKEN" \\
                     -H 'Content-Type: application/json' -d '{"client_id":"my-device","buckets":[],"raw_data":true,"include_checksum":true}'
 
-                """.formatted(env.get("UPLOAD_API_URL"), env.get("SYNC_URL"), env.get("WRITE_APPLIER_URL"),
+                """.formatted(env.get("UPLOAD_API_URL"), env.get("SYNC_URL"), env.get("WRITE_APPLIER_URL"), env.get("TRACKER_URL"),
                 env.get("KAFKA_BOOTSTRAP_SERVERS"), env.get("POSTGRES_JDBC_URL"), user, DEV_TOKEN_LIFETIME.toHours(),
                 dataDirectory.resolve("dev-jwt-secret"), env.get("RELAY_DEV_TOKEN"), env.get("UPLOAD_API_URL"), list, user,
                 env.get("SYNC_URL"));

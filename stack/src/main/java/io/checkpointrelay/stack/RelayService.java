@@ -1,10 +1,11 @@
 package io.checkpointrelay.stack;
 
-/** The three services of the relay, in the order they start, with their default HTTP ports. */
+/** The services of the relay, in the order they start, with their default HTTP ports. */
 public enum RelayService {
     WRITE_APPLIER("write-applier", 8082),
     SYNC_BRIDGE("sync-bridge", 8080),
-    UPLOAD_API("upload-api", 8081);
+    UPLOAD_API("upload-api", 8081),
+    CHECKPOINT_TRACKER("checkpoint-tracker", 8083);
 
     private final String moduleName;
     private final int defaultPort;

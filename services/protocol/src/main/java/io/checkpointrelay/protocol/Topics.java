@@ -21,6 +21,9 @@ public final class Topics {
     /** checkpoint-tracker's verdicts ({@link lifecycle.ClientAlert}): a client stuck, then recovered. */
     public static final String CHECKPOINT_ALERTS = "relay.checkpoint-alerts";
 
+    /** checkpoint-tracker's folded state of every client (compacted), read by every tracker instance. */
+    public static final String TRACKER_CLIENTS = "relay.checkpoint-tracker.clients";
+
     private Topics() {
     }
 }

@@ -34,7 +34,7 @@ public interface RelayConfig {
          * answers queries for any client. Created by the deployment, compacted
          * ({@code cleanup.policy=compact}).
          */
-        @WithDefault("relay.checkpoint-tracker.clients")
+        @WithDefault(Topics.TRACKER_CLIENTS)
         String clientsTopic();
 
         /**
