@@ -14,9 +14,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.checkpointrelay.protocol.upload.CrudEntry;
 import io.checkpointrelay.stack.LocalStack;
@@ -113,6 +116,7 @@ public final class Demo {
             }
             out.println("-> every checkpoint's bucket checksums matched the ops each device received.");
             summary();
+            offlineClientShowsAsStuckThenRecovers(db, bobPhone);
         }
     }
 
@@ -169,6 +173,55 @@ public final class Demo {
         for (StepResult r : results) {
             out.printf("%-13s %10d %7d %10d %9d %8d %10d%n", r.device, r.checkpoint, r.entries, r.ackMs, r.appliedMs, r.syncedMs, r.lastOpId);
         }
+    }
+
+    /**
+     * The operator's view: bob's phone goes offline with a write on its way, checkpoint-tracker
+     * lists it as stuck (its write is replicated but cannot be delivered), and it recovers once
+     * the phone reconnects. Ends with the tracker's per-stage latencies of the whole demo.
+     */
+    private void offlineClientShowsAsStuckThenRecovers(Connection db, Device phone) throws Exception {
+        heading("Where every client waits (checkpoint-tracker, " + stack.trackerUri() + ")");
+        TrackerView tracker = new TrackerView(stack.trackerUri(),
+                stack.tokens().issue("demo-operator", Duration.ofHours(1), Map.of("groups", List.of("relay-operator"))));
+        phone.sync.disconnect();
+        long requestId = phone.nextCheckpoint++;
+        UUID list = UUID.randomUUID();
+        phone.uploads.upload(phone.clientId, requestId, List.of(phone.writes.transaction().newList(list, "Written offline")));
+        phone.save();
+        awaitStoredCheckpoint(db, phone, requestId);
+        out.printf("%s goes offline right after uploading checkpoint request %d; write-applier has applied it%n", phone.label, requestId);
+
+        long offline = System.nanoTime();
+        JsonNode stuck = awaitStuck(tracker, phone, true);
+        out.printf("  %6d ms  tracker lists %s as stuck: request %s waits in '%s' (since %s)%n", millisSince(offline), phone.label,
+                stuck.path("request_id").asText(), stuck.path("waiting_in").asText(), stuck.path("since").asText());
+        phone.connect();
+        phone.sync.awaitWriteCheckpoint(requestId, WAIT);
+        awaitStuck(tracker, phone, false);
+        JsonNode state = tracker.client(phone.user, phone.clientId);
+        out.printf("  %6d ms  %s reconnected and received write_checkpoint %d; tracker: recovered, delivered %s%n",
+                millisSince(offline), phone.label, requestId, state.path("delivered").path("request_id").asText());
+
+        out.printf("%nPer-stage latency of every request in this demo (tracker timers, ms):%n");
+        out.printf("  %-26s %8s %8s%n", "stages", "p50", "p99");
+        tracker.stageLatencies().forEach((stages, p) -> out.printf("  %-26s %8.0f %8.0f%n", stages, p[0], p[1]));
+    }
+
+    /** Waits until the tracker does (or no longer does) list the device as stuck; returns its entry when it does. */
+    private JsonNode awaitStuck(TrackerView tracker, Device device, boolean stuck) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode entry = tracker.stuck().stream()
+                    .filter(c -> c.path("user_id").asText().equals(device.user) && c.path("client_id").asText().equals(device.clientId))
+                    .findFirst().orElse(null);
+            if ((entry != null) == stuck) {
+                return entry;
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("checkpoint-tracker did not " + (stuck ? "list " : "clear ") + device.label
+                + " as stuck within " + WAIT.toSeconds() + " s; see " + stack.logDirectory().resolve("checkpoint-tracker.log"));
     }
 
     private void heading(String text) {
