@@ -26,6 +26,7 @@ import io.checkpointrelay.stack.LocalStack;
 import io.checkpointrelay.stack.client.AppliedCheckpoint;
 import io.checkpointrelay.stack.client.SyncStreamClient;
 import io.checkpointrelay.stack.client.SyncedRow;
+import io.checkpointrelay.stack.client.TrackerClient;
 import io.checkpointrelay.stack.client.UploadClient;
 
 /**
@@ -182,7 +183,7 @@ public final class Demo {
      */
     private void offlineClientShowsAsStuckThenRecovers(Connection db, Device phone) throws Exception {
         heading("Where every client waits (checkpoint-tracker, " + stack.trackerUri() + ")");
-        TrackerView tracker = new TrackerView(stack.trackerUri(),
+        TrackerClient tracker = new TrackerClient(stack.trackerUri(),
                 stack.tokens().issue("demo-operator", Duration.ofHours(1), Map.of("groups", List.of("relay-operator"))));
         phone.sync.disconnect();
         long requestId = phone.nextCheckpoint++;
@@ -209,12 +210,10 @@ public final class Demo {
     }
 
     /** Waits until the tracker does (or no longer does) list the device as stuck; returns its entry when it does. */
-    private JsonNode awaitStuck(TrackerView tracker, Device device, boolean stuck) throws Exception {
+    private JsonNode awaitStuck(TrackerClient tracker, Device device, boolean stuck) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode entry = tracker.stuck().stream()
-                    .filter(c -> c.path("user_id").asText().equals(device.user) && c.path("client_id").asText().equals(device.clientId))
-                    .findFirst().orElse(null);
+            JsonNode entry = tracker.stuckEntry(device.user, device.clientId).orElse(null);
             if ((entry != null) == stuck) {
                 return entry;
             }

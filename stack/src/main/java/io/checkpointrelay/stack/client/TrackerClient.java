@@ -1,4 +1,4 @@
-package io.checkpointrelay.stack.demo;
+package io.checkpointrelay.stack.client;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,11 +18,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * What checkpoint-tracker tells an operator, read the way an operator would: the stuck list
- * and a client's state through its REST API with an operator token, and the per-stage
- * latencies from its Prometheus metrics.
+ * What checkpoint-tracker tells an operator, read the way an operator would (the demo and the
+ * system tests): the stuck list and a client's state through its REST API with an operator
+ * token, and the per-stage latencies from its Prometheus metrics.
  */
-final class TrackerView {
+public final class TrackerClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern LATENCY = Pattern.compile(
@@ -31,20 +32,27 @@ final class TrackerView {
     private final String operatorToken;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    TrackerView(URI tracker, String operatorToken) {
+    public TrackerClient(URI tracker, String operatorToken) {
         this.tracker = tracker;
         this.operatorToken = operatorToken;
     }
 
+    /** The entry of the stuck list for this client, if it is on it. */
+    public Optional<JsonNode> stuckEntry(String user, String clientId) throws IOException, InterruptedException {
+        return stuck().stream()
+                .filter(c -> c.path("user_id").asText().equals(user) && c.path("client_id").asText().equals(clientId))
+                .findFirst();
+    }
+
     /** {@code GET /clients/stuck}: the clients whose latest request waits longer than the threshold. */
-    List<JsonNode> stuck() throws IOException, InterruptedException {
+    public List<JsonNode> stuck() throws IOException, InterruptedException {
         List<JsonNode> clients = new ArrayList<>();
         JSON.readTree(get("/clients/stuck")).forEach(clients::add);
         return clients;
     }
 
     /** {@code GET /clients/{user}/{client}}: the folded state of one client. */
-    JsonNode client(String user, String clientId) throws IOException, InterruptedException {
+    public JsonNode client(String user, String clientId) throws IOException, InterruptedException {
         return JSON.readTree(get("/clients/" + user + "/" + clientId));
     }
 
@@ -52,7 +60,7 @@ final class TrackerView {
      * p50 and p99 per stage pair ("requested -> delivered"), in milliseconds, from the tracker's
      * timers; stages without samples yet are left out.
      */
-    Map<String, double[]> stageLatencies() throws IOException, InterruptedException {
+    public Map<String, double[]> stageLatencies() throws IOException, InterruptedException {
         Map<String, double[]> latencies = new TreeMap<>();
         Matcher line = LATENCY.matcher(send(HttpRequest.newBuilder(tracker.resolve("/q/metrics")).build()));
         while (line.find()) {
