@@ -1,5 +1,6 @@
 package io.checkpointrelay.events;
 
+import java.util.Optional;
 import java.util.Properties;
 
 import jakarta.annotation.PreDestroy;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import io.checkpointrelay.protocol.InstanceName;
 import io.checkpointrelay.protocol.lifecycle.CheckpointEvent;
@@ -26,18 +28,23 @@ import io.micrometer.core.instrument.MeterRegistry;
 @ApplicationScoped
 public class LifecycleEvents {
 
+    private static final Logger LOG = Logger.getLogger(LifecycleEvents.class);
+
     private final LifecyclePublisher publisher;
     private final String instance;
 
-    LifecycleEvents(EventsConfig config, MeterRegistry registry, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+    LifecycleEvents(EventsConfig config, MeterRegistry registry,
+            @ConfigProperty(name = "kafka.bootstrap.servers") Optional<String> bootstrapServers,
             @ConfigProperty(name = "quarkus.application.name") String service) {
         this.instance = service + "@" + InstanceName.get();
-        if (!config.enabled()) {
+        if (!config.enabled() || bootstrapServers.isEmpty()) {
+            // sync-bridge runs without Kafka when clients write to PostgreSQL directly.
+            LOG.infof("Lifecycle events are off (%s)", config.enabled() ? "no kafka.bootstrap.servers" : "relay.events.enabled=false");
             this.publisher = null;
             return;
         }
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.get());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, service + "-lifecycle-events");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

@@ -28,6 +28,8 @@ import io.checkpointrelay.bridge.config.BridgeBeans;
 import io.checkpointrelay.bridge.config.RelayConfig;
 import io.checkpointrelay.bridge.rules.SourceTable;
 import io.checkpointrelay.bridge.rules.SyncRules;
+import io.checkpointrelay.events.LifecycleEvents;
+import io.checkpointrelay.protocol.upload.ClientKey;
 import io.quarkus.agroal.DataSource;
 
 /**
@@ -53,13 +55,14 @@ class ReplicationSession {
     private final CheckpointNotifier notifier;
     private final ReplicationStatus status;
     private final ReplicationMetrics metrics;
+    private final LifecycleEvents events;
     private final RelayConfig.Replication config;
     /** End of the latest heartbeat transaction read, until it is acknowledged (replication thread only). */
     private LogSequenceNumber heartbeatToReport;
 
     ReplicationSession(@DataSource(BridgeBeans.REPLICATION_POOL) AgroalDataSource dataSource, SourceConnections connections,
             SyncRules rules, CheckpointsTable checkpointsTable, BucketWriter writer, CheckpointNotifier notifier,
-            ReplicationStatus status, ReplicationMetrics metrics, RelayConfig config) {
+            ReplicationStatus status, ReplicationMetrics metrics, LifecycleEvents events, RelayConfig config) {
         this.dataSource = dataSource;
         this.connections = connections;
         this.rules = rules;
@@ -68,6 +71,7 @@ class ReplicationSession {
         this.notifier = notifier;
         this.status = status;
         this.metrics = metrics;
+        this.events = events;
         this.config = config.replication();
     }
 
@@ -287,9 +291,9 @@ class ReplicationSession {
         long checkpoint;
         long ops;
         int count = 0;
+        List<ChangeSet> changeSets = new ArrayList<>(transactions.size());
         try (BucketBatch batch = writer.begin(copyNewRows)) {
             ReplicationPosition position = batch.startPosition();
-            List<ChangeSet> changeSets = new ArrayList<>(transactions.size());
             for (CommittedTransaction transaction : transactions) {
                 if (!position.includes(transaction.endLsn())) {
                     changeSets.add(transaction.changes());
@@ -304,6 +308,9 @@ class ReplicationSession {
             ops = batch.opsWritten();
         }
         notifier.publish(checkpoint);
+        // After the commit: the next checkpoint a stream builds can carry these write checkpoints.
+        changeSets.forEach(changes -> changes.writeCheckpoints().forEach(stored ->
+                events.replicated(new ClientKey(stored.userId(), stored.clientId()), stored.checkpoint())));
         metrics.stored(ops, count, last.commitTime());
         LOG.debugf("Stored %d transactions (%d ops) up to %s, checkpoint %d", count, ops, end.asString(), checkpoint);
         return end;

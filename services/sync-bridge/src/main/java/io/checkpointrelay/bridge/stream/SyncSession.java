@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 import io.checkpointrelay.bridge.bucket.BucketOp;
@@ -47,6 +48,7 @@ final class SyncSession {
     private final Limits limits;
     private final SyncLines lines;
     private final LongSupplier latestCheckpoint;
+    private final LongConsumer delivered;
 
     /** The last op id the client holds per bucket. */
     private final Map<String, Long> clientAfter;
@@ -64,9 +66,10 @@ final class SyncSession {
      *                         change from one checkpoint to the next
      * @param lines            writes the lines in the stream's format
      * @param latestCheckpoint the latest checkpoint announced (a cheap read): a newer one interrupts downloads
+     * @param delivered        told each write checkpoint the client is sent for the first time, as its line goes out
      */
     SyncSession(BucketReader reader, Executor executor, String userId, String clientId, RequestBuckets buckets,
-            Map<String, Long> clientAfter, Limits limits, SyncLines lines, LongSupplier latestCheckpoint) {
+            Map<String, Long> clientAfter, Limits limits, SyncLines lines, LongSupplier latestCheckpoint, LongConsumer delivered) {
         this.reader = reader;
         this.executor = executor;
         this.userId = userId;
@@ -76,6 +79,7 @@ final class SyncSession {
         this.limits = limits;
         this.lines = lines;
         this.latestCheckpoint = latestCheckpoint;
+        this.delivered = delivered;
     }
 
     String clientId() {
@@ -98,7 +102,8 @@ final class SyncSession {
         private sealed interface Step {
         }
 
-        private record Line(byte[] text) implements Step {
+        /** @param writeCheckpoint the write checkpoint this line delivers first, or null */
+        private record Line(byte[] text, Long writeCheckpoint) implements Step {
         }
 
         /** {@code partial_checkpoint_complete} or {@code checkpoint_complete}. */
@@ -132,6 +137,9 @@ final class SyncSession {
                 Step step = steps.peek();
                 if (step instanceof Line line) {
                     steps.poll();
+                    if (line.writeCheckpoint() != null) {
+                        delivered.accept(line.writeCheckpoint());
+                    }
                     return line.text();
                 }
                 if (step instanceof Complete complete) {
@@ -214,7 +222,7 @@ final class SyncSession {
             pagesSinceCheckpoint = 0;
             // The client replaces its write checkpoint with the diff's, so a diff always repeats it.
             plan.add(new Line(first ? lines.checkpoint(checkpoint, writeCheckpoint, all)
-                    : lines.checkpointDiff(checkpoint, writeCheckpoint, updated, removed)));
+                    : lines.checkpointDiff(checkpoint, writeCheckpoint, updated, removed), writeCheckpointChanged ? writeCheckpoint : null));
 
             // Higher priority (lower number) first; each group but the last ends with a partial checkpoint.
             TreeMap<Integer, List<BucketLine>> byPriority = new TreeMap<>();

@@ -3,6 +3,7 @@ package io.checkpointrelay.bridge.stream;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -28,6 +29,8 @@ import io.checkpointrelay.bridge.replication.ReplicationStatus;
 import io.checkpointrelay.bridge.rules.RequestBuckets;
 import io.checkpointrelay.bridge.rules.RequestContext;
 import io.checkpointrelay.bridge.rules.SyncRules;
+import io.checkpointrelay.events.LifecycleEvents;
+import io.checkpointrelay.protocol.upload.ClientKey;
 import io.checkpointrelay.http.ErrorBody;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Multi;
@@ -59,9 +62,10 @@ public class SyncStreamResource {
     private final RelayConfig.Stream config;
     private final JsonWebToken token;
     private final ObjectMapper mapper;
+    private final LifecycleEvents events;
 
     public SyncStreamResource(SyncRules rules, BucketReader reader, SyncStreams streams, ReplicationStatus replication,
-            CheckpointNotifier notifier, RelayConfig config, JsonWebToken token, ObjectMapper mapper) {
+            CheckpointNotifier notifier, RelayConfig config, JsonWebToken token, ObjectMapper mapper, LifecycleEvents events) {
         this.rules = rules;
         this.reader = reader;
         this.streams = streams;
@@ -70,6 +74,7 @@ public class SyncStreamResource {
         this.config = config.stream();
         this.token = token;
         this.mapper = mapper;
+        this.events = events;
     }
 
     // No @Produces: the framing is negotiated here. With one method per media type the framework
@@ -89,9 +94,12 @@ public class SyncStreamResource {
         String userId = token.getSubject();
         RequestContext context = new RequestContext(userId, TokenClaims.of(token, mapper), request.parameters());
         RequestBuckets buckets = rules.requestBuckets(context);
+        // Without a client id there is no (user, client) to tell checkpoint-tracker about.
+        LongConsumer delivered = request.clientId() == null ? writeCheckpoint -> { }
+                : writeCheckpoint -> events.delivered(new ClientKey(userId, request.clientId()), writeCheckpoint);
         SyncSession session = new SyncSession(reader, Infrastructure.getDefaultWorkerPool(), userId, request.clientId(), buckets,
                 positions(request), new SyncSession.Limits(config.maxOpsPerLine(), config.maxLineChars()), format.lines(),
-                notifier::latest);
+                notifier::latest, delivered);
 
         Multi<byte[]> lines = streams.lines(session, format.lines(), Instant.ofEpochSecond(token.getExpirationTime()), userId);
         if (config.compress()) {

@@ -74,7 +74,7 @@ class SyncSessionTest {
 
         SyncSession session = new SyncSession(reader, ForkJoinPool.commonPool(), user, "ivy-device",
                 RequestBuckets.of(List.of(new BucketRef(todos, 3), new BucketRef(lists, 0))), Map.of(),
-                new SyncSession.Limits(2, 1_000_000), StreamFormat.NDJSON.lines(), () -> 0L);
+                new SyncSession.Limits(2, 1_000_000), StreamFormat.NDJSON.lines(), () -> 0L, delivered -> { });
         List<JsonNode> lines = lines(session.nextRun());
 
         assertThat(lines).extracting(SyncSessionTest::kind).containsExactly("checkpoint", "data:" + lists,
@@ -119,7 +119,7 @@ class SyncSessionTest {
         SyncSession session = new SyncSession(reader, ForkJoinPool.commonPool(), user, "jay-device",
                 RequestBuckets.of(List.of(new BucketRef(lists, 3), new BucketRef(todos, 3))), Map.of(),
                 new SyncSession.Limits(3, 1_000_000),
-                StreamFormat.NDJSON.lines(), notifier::latest);
+                StreamFormat.NDJSON.lines(), notifier::latest, delivered -> { });
         SyncSession.Run run = session.nextRun();
         List<JsonNode> received = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
