@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.postgresql.replication.LogSequenceNumber;
 
+import io.checkpointrelay.bridge.checkpoint.CheckpointChanges;
 import io.checkpointrelay.bridge.rules.SourceTable;
 import io.checkpointrelay.bridge.rules.SyncRules;
 
@@ -28,6 +29,7 @@ public final class BucketBatch implements AutoCloseable {
     private long lastOpId;
     private long opsWritten;
     private boolean done;
+    private final CheckpointChanges.Builder changes = new CheckpointChanges.Builder();
 
     BucketBatch(Connection connection, StorageTables tables, String slot, SyncRules rules, boolean copyNewRows)
             throws SQLException {
@@ -76,6 +78,20 @@ public final class BucketBatch implements AutoCloseable {
         }
         lastOpId = planned.lastOpId();
         opsWritten += planned.ops().size();
+        planned.bucketIncrements().forEach(bucket -> changes.bucket(bucket.bucket()));
+        planned.writeCheckpoints().forEach(stored -> changes.writeCheckpoint(stored.userId(), stored.clientId()));
+        if (planned.parameters().changed()) {
+            changes.parameterIndex();
+        }
+        if (changeSets.stream().anyMatch(ChangeSet::requestsCheckpoint)) {
+            // A managed request is fulfilled by the stored position passing it; whose it was is not known here.
+            changes.anyWriteCheckpoint();
+        }
+    }
+
+    /** What the change sets applied so far changed, for the checkpoint {@link #commit} makes visible. */
+    public CheckpointChanges changes() {
+        return changes.build(lastOpId);
     }
 
     /** True when storage holds rows of {@code table}. */
