@@ -83,9 +83,17 @@ public final class BucketBatch implements AutoCloseable {
         if (planned.parameters().changed()) {
             changes.parameterIndex();
         }
-        if (changeSets.stream().anyMatch(ChangeSet::requestsCheckpoint)) {
-            // A managed request is fulfilled by the stored position passing it; whose it was is not known here.
-            changes.anyWriteCheckpoint();
+        // A managed request is fulfilled once the stored position passes it: by the time its own
+        // message is stored at the latest, so its client's streams look then.
+        for (ChangeSet changeSet : changeSets) {
+            if (!changeSet.requestsCheckpoint()) {
+                continue;
+            }
+            if (changeSet.requesters() == null) {
+                changes.anyWriteCheckpoint();
+            } else {
+                changeSet.requesters().forEach(key -> changes.writeCheckpoint(key.userId(), key.clientId()));
+            }
         }
     }
 

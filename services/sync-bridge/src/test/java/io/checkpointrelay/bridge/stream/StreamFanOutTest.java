@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.checkpointrelay.bridge.bucket.BucketReader;
 import io.checkpointrelay.bridge.checkpoint.CheckpointNotifier;
+import io.checkpointrelay.bridge.checkpoint.CheckpointRequests;
 import io.checkpointrelay.bridge.replication.ReplicationStatus;
 import io.checkpointrelay.bridge.rules.BucketRef;
 import io.checkpointrelay.bridge.rules.RequestBuckets;
@@ -58,6 +59,9 @@ class StreamFanOutTest {
 
     @Inject
     SyncStreams streams;
+
+    @Inject
+    CheckpointRequests requests;
 
     private Storage storage;
 
@@ -110,6 +114,32 @@ class StreamFanOutTest {
         } finally {
             aliceLines.cancel();
             bobLines.cancel();
+        }
+    }
+
+    @Test
+    void aManagedCheckpointRequestWakesOnlyTheStreamsOfItsClient() throws Exception {
+        String erin = "erin-" + UUID.randomUUID();
+        String fred = "fred-" + UUID.randomUUID();
+        SyncSession erinSession = session(erin);
+        SyncSession fredSession = session(fred);
+        AssertSubscriber<byte[]> erinLines = subscribe(erinSession, erin);
+        AssertSubscriber<byte[]> fredLines = subscribe(fredSession, fred);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> kinds(erinLines).contains("checkpoint_complete")
+                    && kinds(fredLines).contains("checkpoint_complete"));
+            long fredReads = fredSession.checkpointReads();
+
+            // Recorded with the source position and a message naming erin's client; nothing else changes.
+            assertThat(requests.request(erin, erin + "-device", 5).outcome()).isEqualTo(CheckpointRequests.Outcome.RECORDED);
+            await().atMost(Duration.ofSeconds(30)).until(() -> lines(erinLines).stream()
+                    .anyMatch(line -> "5".equals(line.at("/checkpoint_diff/write_checkpoint").textValue())));
+
+            assertThat(fredSession.checkpointReads()).as("fred's stream did not look").isEqualTo(fredReads);
+            assertThat(kinds(fredLines)).containsExactly("checkpoint", "checkpoint_complete");
+        } finally {
+            erinLines.cancel();
+            fredLines.cancel();
         }
     }
 
