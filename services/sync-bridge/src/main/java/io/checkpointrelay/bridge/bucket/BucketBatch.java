@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.postgresql.replication.LogSequenceNumber;
 
+import io.checkpointrelay.bridge.checkpoint.CheckpointChanges;
 import io.checkpointrelay.bridge.rules.SourceTable;
 import io.checkpointrelay.bridge.rules.SyncRules;
 
@@ -28,6 +29,7 @@ public final class BucketBatch implements AutoCloseable {
     private long lastOpId;
     private long opsWritten;
     private boolean done;
+    private final CheckpointChanges.Builder changes = new CheckpointChanges.Builder();
 
     BucketBatch(Connection connection, StorageTables tables, String slot, SyncRules rules, boolean copyNewRows)
             throws SQLException {
@@ -76,6 +78,28 @@ public final class BucketBatch implements AutoCloseable {
         }
         lastOpId = planned.lastOpId();
         opsWritten += planned.ops().size();
+        planned.bucketIncrements().forEach(bucket -> changes.bucket(bucket.bucket()));
+        planned.writeCheckpoints().forEach(stored -> changes.writeCheckpoint(stored.userId(), stored.clientId()));
+        if (planned.parameters().changed()) {
+            changes.parameterIndex();
+        }
+        // A managed request is fulfilled once the stored position passes it: by the time its own
+        // message is stored at the latest, so its client's streams look then.
+        for (ChangeSet changeSet : changeSets) {
+            if (!changeSet.requestsCheckpoint()) {
+                continue;
+            }
+            if (changeSet.requesters() == null) {
+                changes.anyWriteCheckpoint();
+            } else {
+                changeSet.requesters().forEach(key -> changes.writeCheckpoint(key.userId(), key.clientId()));
+            }
+        }
+    }
+
+    /** What the change sets applied so far changed, for the checkpoint {@link #commit} makes visible. */
+    public CheckpointChanges changes() {
+        return changes.build(lastOpId);
     }
 
     /** True when storage holds rows of {@code table}. */

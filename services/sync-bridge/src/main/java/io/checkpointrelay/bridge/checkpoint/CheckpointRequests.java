@@ -79,8 +79,9 @@ public class CheckpointRequests {
                 + " requested_at = CASE WHEN EXCLUDED.request_id > r.request_id THEN now() ELSE r.requested_at END,"
                 + " wait_reported = r.wait_reported AND EXCLUDED.request_id <= r.request_id,"
                 + " touched_at = CASE WHEN EXCLUDED.request_id >= r.request_id THEN now() ELSE r.touched_at END"
-                + " RETURNING r.request_id, r.requested_at = now() AS recorded)"
-                + " SELECT request_id, recorded, CASE WHEN recorded AND ? THEN " + RelayMessages.emit(RelayMessages.CHECKPOINT_REQUEST)
+                + " RETURNING r.user_id, r.client_id, r.request_id, r.requested_at = now() AS recorded)"
+                + " SELECT request_id, recorded, CASE WHEN recorded AND ? THEN "
+                + RelayMessages.emitCheckpointRequest("user_id", "client_id")
                 + " END FROM r";
         try (Connection connection = dataSource.getConnection(); PreparedStatement upsert = connection.prepareStatement(sql)) {
             upsert.setString(1, userId);
@@ -115,8 +116,9 @@ public class CheckpointRequests {
                 + " ON CONFLICT (user_id, client_id) DO UPDATE SET"
                 + " request_id = GREATEST(r.request_id + 1, EXCLUDED.request_id), lsn = EXCLUDED.lsn,"
                 + " requested_at = now(), touched_at = now(), wait_reported = false"
-                + " RETURNING r.request_id)"
-                + " SELECT request_id, CASE WHEN ? THEN " + RelayMessages.emit(RelayMessages.CHECKPOINT_REQUEST) + " END FROM r";
+                + " RETURNING r.user_id, r.client_id, r.request_id)"
+                + " SELECT request_id, CASE WHEN ? THEN "
+                + RelayMessages.emitCheckpointRequest("user_id", "client_id") + " END FROM r";
         try (Connection connection = dataSource.getConnection(); PreparedStatement upsert = connection.prepareStatement(sql)) {
             upsert.setString(1, userId);
             upsert.setString(2, clientId);

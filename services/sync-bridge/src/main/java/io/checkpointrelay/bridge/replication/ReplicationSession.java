@@ -22,6 +22,7 @@ import io.checkpointrelay.bridge.bucket.BucketBatch;
 import io.checkpointrelay.bridge.bucket.BucketWriter;
 import io.checkpointrelay.bridge.bucket.ChangeSet;
 import io.checkpointrelay.bridge.bucket.ReplicationPosition;
+import io.checkpointrelay.bridge.checkpoint.CheckpointChanges;
 import io.checkpointrelay.bridge.checkpoint.CheckpointNotifier;
 import io.checkpointrelay.bridge.checkpoint.CheckpointsTable;
 import io.checkpointrelay.bridge.config.BridgeBeans;
@@ -288,7 +289,7 @@ class ReplicationSession {
     private LogSequenceNumber store(List<CommittedTransaction> transactions, boolean copyNewRows) throws SQLException {
         CommittedTransaction last = transactions.get(transactions.size() - 1);
         LogSequenceNumber end = last.endLsn();
-        long checkpoint;
+        CheckpointChanges changes;
         long ops;
         int count = 0;
         List<ChangeSet> changeSets = new ArrayList<>(transactions.size());
@@ -304,15 +305,16 @@ class ReplicationSession {
                 return position.lsn();
             }
             batch.apply(changeSets);
-            checkpoint = batch.commit(end);
+            batch.commit(end);
+            changes = batch.changes();
             ops = batch.opsWritten();
         }
-        notifier.publish(checkpoint);
+        notifier.publish(changes);
         // After the commit: the next checkpoint a stream builds can carry these write checkpoints.
-        changeSets.forEach(changes -> changes.writeCheckpoints().forEach(stored ->
+        changeSets.forEach(changeSet -> changeSet.writeCheckpoints().forEach(stored ->
                 events.replicated(new ClientKey(stored.userId(), stored.clientId()), stored.checkpoint())));
         metrics.stored(ops, count, last.commitTime());
-        LOG.debugf("Stored %d transactions (%d ops) up to %s, checkpoint %d", count, ops, end.asString(), checkpoint);
+        LOG.debugf("Stored %d transactions (%d ops) up to %s: %s", count, ops, end.asString(), changes);
         return end;
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.checkpointrelay.bridge.bucket.ChangeSet;
 import io.checkpointrelay.bridge.bucket.RowChange;
@@ -12,6 +13,7 @@ import io.checkpointrelay.bridge.checkpoint.WriteCheckpoint;
 import io.checkpointrelay.bridge.rules.Row;
 import io.checkpointrelay.bridge.rules.SourceTable;
 import io.checkpointrelay.bridge.rules.SyncRules;
+import io.checkpointrelay.protocol.upload.ClientKey;
 
 /**
  * Buffers the messages of one source transaction from Begin to Commit and turns them into a
@@ -29,6 +31,8 @@ final class TransactionAssembler {
     private List<RowChange> changes = new ArrayList<>();
     private List<WriteCheckpoint> writeCheckpoints = new ArrayList<>();
     private boolean requestsCheckpoint;
+    /** Clients of the checkpoint requests in this transaction; null once one named no client. */
+    private List<ClientKey> requesters = new ArrayList<>();
     private boolean heartbeat;
 
     TransactionAssembler(SyncRules rules, CheckpointsTable checkpointsTable) {
@@ -50,7 +54,7 @@ final class TransactionAssembler {
             }
             case PgOutputMessage.Commit commit -> {
                 inTransaction = false;
-                CommittedTransaction committed = new CommittedTransaction(new ChangeSet(changes, writeCheckpoints, requestsCheckpoint),
+                CommittedTransaction committed = new CommittedTransaction(new ChangeSet(changes, writeCheckpoints, requestsCheckpoint, requesters),
                         commit.endLsn(), commit.commitTime(), heartbeat);
                 reset();
                 return committed;
@@ -75,7 +79,15 @@ final class TransactionAssembler {
             case PgOutputMessage.LogicalMessage logical -> {
                 // Only the bridge's own, transactional messages mean something here.
                 if (inTransaction && RelayMessages.PREFIX.equals(logical.prefix())) {
-                    requestsCheckpoint |= RelayMessages.CHECKPOINT_REQUEST.equals(logical.content());
+                    Optional<ClientKey> requester = RelayMessages.checkpointRequester(logical.content());
+                    if (requester != null) {
+                        requestsCheckpoint = true;
+                        if (requesters != null && requester.isPresent()) {
+                            requesters.add(requester.get());
+                        } else {
+                            requesters = null;
+                        }
+                    }
                     heartbeat |= RelayMessages.HEARTBEAT.equals(logical.content());
                 }
             }
@@ -90,6 +102,7 @@ final class TransactionAssembler {
         changes = new ArrayList<>();
         writeCheckpoints = new ArrayList<>();
         requestsCheckpoint = false;
+        requesters = new ArrayList<>();
         heartbeat = false;
     }
 

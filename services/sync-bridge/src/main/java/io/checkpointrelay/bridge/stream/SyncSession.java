@@ -5,22 +5,25 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
-import java.util.function.LongSupplier;
 
 import io.checkpointrelay.bridge.bucket.BucketOp;
 import io.checkpointrelay.bridge.bucket.BucketReader;
 import io.checkpointrelay.bridge.bucket.BucketState;
 import io.checkpointrelay.bridge.bucket.ResolvedBuckets;
 import io.checkpointrelay.bridge.bucket.StorageSnapshot;
+import io.checkpointrelay.bridge.checkpoint.CheckpointChanges;
 import io.checkpointrelay.bridge.rules.BucketRef;
 import io.checkpointrelay.bridge.rules.RequestBuckets;
 import io.checkpointrelay.bridge.stream.SyncLines.BucketLine;
@@ -33,6 +36,10 @@ import io.checkpointrelay.bridge.stream.SyncLines.BucketLine;
  * continues towards it from where the client is. Runs are used one after another, never
  * concurrently, so a stream holds at most one pooled connection at a time, each only for one query:
  * the read-ahead of a page is awaited before the next read.
+ * <p>
+ * Announced checkpoints that change none of its buckets, not its write checkpoint and (for
+ * parameter queries) not the parameter index do not concern it ({@link #concernedBy}): the stream
+ * then reads nothing, because the client would get no line from them.
  */
 final class SyncSession {
 
@@ -47,7 +54,6 @@ final class SyncSession {
     private final RequestBuckets buckets;
     private final Limits limits;
     private final SyncLines lines;
-    private final LongSupplier latestCheckpoint;
     private final LongConsumer delivered;
 
     /** The last op id the client holds per bucket. */
@@ -60,16 +66,27 @@ final class SyncSession {
     /** The buckets as of the last checkpoint read; looked up again only when the parameter index changed. */
     private ResolvedBuckets resolved;
 
+    /** Guards {@link #watched}, {@link #skippedUpTo} and {@link #recheck}: announcements arrive on another thread. */
+    private final Object watch = new Object();
+    /** Names of the buckets of the last checkpoint read; null before the first: every announcement concerns it. */
+    private Set<String> watched;
+    /** The newest announced checkpoint that did not concern the buckets watched then. */
+    private long skippedUpTo;
+    /** The bucket list changed after checkpoints it ignored: read the checkpoint again before waiting. */
+    private boolean recheck;
+    /** The newest announced checkpoint that concerns this client: a newer one than sent interrupts downloads. */
+    private volatile long concernedUpTo;
+    private final AtomicLong checkpointReads = new AtomicLong();
+
     /**
      * @param executor         runs the read-ahead of data pages
      * @param buckets          the request's buckets; those found through the parameter index may
      *                         change from one checkpoint to the next
      * @param lines            writes the lines in the stream's format
-     * @param latestCheckpoint the latest checkpoint announced (a cheap read): a newer one interrupts downloads
      * @param delivered        told each write checkpoint the client is sent for the first time, as its line goes out
      */
     SyncSession(BucketReader reader, Executor executor, String userId, String clientId, RequestBuckets buckets,
-            Map<String, Long> clientAfter, Limits limits, SyncLines lines, LongSupplier latestCheckpoint, LongConsumer delivered) {
+            Map<String, Long> clientAfter, Limits limits, SyncLines lines, LongConsumer delivered) {
         this.reader = reader;
         this.executor = executor;
         this.userId = userId;
@@ -78,7 +95,6 @@ final class SyncSession {
         this.clientAfter = new HashMap<>(clientAfter);
         this.limits = limits;
         this.lines = lines;
-        this.latestCheckpoint = latestCheckpoint;
         this.delivered = delivered;
     }
 
@@ -89,6 +105,53 @@ final class SyncSession {
     /** The write checkpoint last sent to the client (null: none yet). */
     Long sentWriteCheckpoint() {
         return sentWriteCheckpoint;
+    }
+
+    /**
+     * Whether an announced checkpoint may change what this client must be told. Called on the
+     * publishing thread, once per announcement, in order. An announcement it declines is
+     * remembered, so that a bucket list that changes later is checked against it.
+     */
+    boolean concernedBy(CheckpointChanges changes) {
+        synchronized (watch) {
+            if (watched == null || changes.concerns(watched, userId, clientId, buckets.needsLookups())) {
+                concernedUpTo = Math.max(concernedUpTo, changes.lastOpId());
+                return true;
+            }
+            skippedUpTo = Math.max(skippedUpTo, changes.lastOpId());
+            return false;
+        }
+    }
+
+    /** How often this session read a checkpoint from storage. */
+    long checkpointReads() {
+        return checkpointReads.get();
+    }
+
+    /**
+     * Watches the buckets of a checkpoint just read. When the list changed, announcements declined
+     * after that checkpoint were judged by the old list: one of them may concern a new bucket.
+     */
+    private void watch(StorageSnapshot snapshot, boolean listChanged) {
+        synchronized (watch) {
+            if (watched == null || listChanged) {
+                Set<String> names = new HashSet<>();
+                snapshot.bucketList().forEach(bucket -> names.add(bucket.name()));
+                if (watched != null && !watched.equals(names) && skippedUpTo > snapshot.lastOpId()) {
+                    recheck = true;
+                }
+                watched = names;
+            }
+        }
+    }
+
+    /** True (once) when the checkpoint must be read again although no announcement asked for it. */
+    private boolean takeRecheck() {
+        synchronized (watch) {
+            boolean again = recheck;
+            recheck = false;
+            return again;
+        }
     }
 
     /** The lines for the current checkpoint; none when nothing changed for this client. */
@@ -133,7 +196,14 @@ final class SyncSession {
             } else if (steps.peek() instanceof Download && newerCheckpointAnnounced()) {
                 interrupt();
             }
-            while (!steps.isEmpty()) {
+            while (true) {
+                if (steps.isEmpty()) {
+                    if (!takeRecheck()) {
+                        return null;
+                    }
+                    steps = plan();
+                    continue;
+                }
                 Step step = steps.peek();
                 if (step instanceof Line line) {
                     steps.poll();
@@ -159,16 +229,15 @@ final class SyncSession {
                     return page.line();
                 }
             }
-            return null;
         }
 
         /**
-         * Whether a checkpoint newer than the one downloaded was announced. Only after at least one
-         * data line since the last checkpoint line, so a download progresses however often
-         * checkpoints come.
+         * Whether a checkpoint newer than the one downloaded was announced that concerns this
+         * client. Only after at least one data line since the last checkpoint line, so a download
+         * progresses however often checkpoints come.
          */
         private boolean newerCheckpointAnnounced() {
-            return pagesSinceCheckpoint > 0 && latestCheckpoint.getAsLong() > sentCheckpoint;
+            return pagesSinceCheckpoint > 0 && concernedUpTo > sentCheckpoint;
         }
 
         /**
@@ -188,7 +257,10 @@ final class SyncSession {
         private Deque<Step> plan() throws SQLException {
             Deque<Step> plan = new ArrayDeque<>();
             StorageSnapshot snapshot = reader.snapshot(buckets, resolved, userId, clientId);
+            checkpointReads.incrementAndGet();
+            boolean listChanged = snapshot.resolved() != resolved;
             resolved = snapshot.resolved();
+            watch(snapshot, listChanged);
             boolean first = sentStates == null;
             if (!first && snapshot.lastOpId() <= sentCheckpoint) {
                 return plan;

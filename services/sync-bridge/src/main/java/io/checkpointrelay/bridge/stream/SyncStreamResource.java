@@ -23,7 +23,6 @@ import org.jboss.resteasy.reactive.RestMulti;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.checkpointrelay.bridge.bucket.BucketReader;
-import io.checkpointrelay.bridge.checkpoint.CheckpointNotifier;
 import io.checkpointrelay.bridge.config.RelayConfig;
 import io.checkpointrelay.bridge.replication.ReplicationStatus;
 import io.checkpointrelay.bridge.rules.RequestBuckets;
@@ -58,19 +57,17 @@ public class SyncStreamResource {
     private final BucketReader reader;
     private final SyncStreams streams;
     private final ReplicationStatus replication;
-    private final CheckpointNotifier notifier;
     private final RelayConfig.Stream config;
     private final JsonWebToken token;
     private final ObjectMapper mapper;
     private final LifecycleEvents events;
 
     public SyncStreamResource(SyncRules rules, BucketReader reader, SyncStreams streams, ReplicationStatus replication,
-            CheckpointNotifier notifier, RelayConfig config, JsonWebToken token, ObjectMapper mapper, LifecycleEvents events) {
+            RelayConfig config, JsonWebToken token, ObjectMapper mapper, LifecycleEvents events) {
         this.rules = rules;
         this.reader = reader;
         this.streams = streams;
         this.replication = replication;
-        this.notifier = notifier;
         this.config = config.stream();
         this.token = token;
         this.mapper = mapper;
@@ -99,7 +96,7 @@ public class SyncStreamResource {
                 : writeCheckpoint -> events.delivered(new ClientKey(userId, request.clientId()), writeCheckpoint);
         SyncSession session = new SyncSession(reader, Infrastructure.getDefaultWorkerPool(), userId, request.clientId(), buckets,
                 positions(request), new SyncSession.Limits(config.maxOpsPerLine(), config.maxLineChars()), format.lines(),
-                notifier::latest, delivered);
+                delivered);
 
         Multi<byte[]> lines = streams.lines(session, format.lines(), Instant.ofEpochSecond(token.getExpirationTime()), userId);
         if (config.compress()) {

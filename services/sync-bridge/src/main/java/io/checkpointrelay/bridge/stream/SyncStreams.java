@@ -38,8 +38,17 @@ public class SyncStreams {
 
     /** @param format writes keep-alives in the stream's format */
     Multi<byte[]> lines(SyncSession session, SyncLines format, Instant tokenExpires, String userId) {
-        Multi<byte[]> sync = notifier.checkpoints()
-                .onItem().transformToMultiAndConcatenate(checkpoint -> linesOf(session.nextRun()));
+        // Only announcements that concern this client wake the stream: the others would give it no line.
+        Multi<byte[]> sync = notifier.checkpoints(changes -> {
+            boolean concerned = session.concernedBy(changes);
+            if (!concerned) {
+                metrics.skipped();
+            }
+            return concerned;
+        }).onItem().transformToMultiAndConcatenate(checkpoint -> {
+            metrics.woken();
+            return linesOf(session.nextRun());
+        });
 
         Multi<byte[]> keepalives = Multi.createFrom().ticks().startingAfter(keepaliveInterval).every(keepaliveInterval)
                 .onOverflow().drop()

@@ -143,7 +143,7 @@ class CompactionDuringDownloadTest {
     private SyncSession session(String user, String todos) {
         return new SyncSession(reader, ForkJoinPool.commonPool(), user, user + "-device",
                 RequestBuckets.of(List.of(new BucketRef(todos, 3))), Map.of(),
-                new SyncSession.Limits(2, 1_000_000), StreamFormat.NDJSON.lines(), () -> 0L, delivered -> { });
+                new SyncSession.Limits(2, 1_000_000), StreamFormat.NDJSON.lines(), delivered -> { });
     }
 
     /** Lines up to and including the first data line of the bucket. */

@@ -30,6 +30,7 @@ import io.checkpointrelay.bridge.testing.Storage;
 import io.checkpointrelay.bridge.testing.SyncedClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.subscription.Cancellable;
 
 /** Line order, priorities and paging of one client's session, on real replicated storage. */
 @QuarkusTest
@@ -74,7 +75,7 @@ class SyncSessionTest {
 
         SyncSession session = new SyncSession(reader, ForkJoinPool.commonPool(), user, "ivy-device",
                 RequestBuckets.of(List.of(new BucketRef(todos, 3), new BucketRef(lists, 0))), Map.of(),
-                new SyncSession.Limits(2, 1_000_000), StreamFormat.NDJSON.lines(), () -> 0L, delivered -> { });
+                new SyncSession.Limits(2, 1_000_000), StreamFormat.NDJSON.lines(), delivered -> { });
         List<JsonNode> lines = lines(session.nextRun());
 
         assertThat(lines).extracting(SyncSessionTest::kind).containsExactly("checkpoint", "data:" + lists,
@@ -118,8 +119,18 @@ class SyncSessionTest {
 
         SyncSession session = new SyncSession(reader, ForkJoinPool.commonPool(), user, "jay-device",
                 RequestBuckets.of(List.of(new BucketRef(lists, 3), new BucketRef(todos, 3))), Map.of(),
-                new SyncSession.Limits(3, 1_000_000),
-                StreamFormat.NDJSON.lines(), notifier::latest, delivered -> { });
+                new SyncSession.Limits(3, 1_000_000), StreamFormat.NDJSON.lines(), delivered -> { });
+        // Announcements reach the session as they reach a stream's.
+        Cancellable announcements = notifier.checkpoints(session::concernedBy).subscribe().with(checkpoint -> {
+        });
+        try {
+            interruptedDownload(session, user, list, lists, todos);
+        } finally {
+            announcements.cancel();
+        }
+    }
+
+    private void interruptedDownload(SyncSession session, String user, UUID list, String lists, String todos) throws Exception {
         SyncSession.Run run = session.nextRun();
         List<JsonNode> received = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

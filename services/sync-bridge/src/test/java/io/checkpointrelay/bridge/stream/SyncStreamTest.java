@@ -140,7 +140,8 @@ class SyncStreamTest {
             List<JsonNode> bobLines = bobStream.untilCheckpointComplete();
             bobSynced.apply(bobLines);
             bobSynced.assertChecksumsMatch();
-            assertThat(bobSynced.buckets()).containsOnlyKeys("user_lists[\"" + bob + "\"]", "user_todos[\"" + bob + "\"]");
+            assertThat(bobSynced.buckets()).containsOnlyKeys("user_lists[\"" + bob + "\"]", "user_todos[\"" + bob + "\"]",
+                    "user_rejections[\"" + bob + "\"]");
             assertThat(bobLines.toString()).doesNotContain(alice);
             assertThat(bobSynced.objects("user_lists[\"" + bob + "\"]")).containsOnlyKeys("lists/" + bobList);
         }
