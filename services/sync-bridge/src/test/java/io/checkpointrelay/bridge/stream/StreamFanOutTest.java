@@ -180,7 +180,7 @@ class StreamFanOutTest {
     private SyncSession session(String user) {
         return new SyncSession(reader, ForkJoinPool.commonPool(), user, user + "-device",
                 RequestBuckets.of(List.of(new BucketRef("user_lists[\"" + user + "\"]", 3), new BucketRef(todos(user), 3))),
-                Map.of(), new SyncSession.Limits(1000, 1_000_000), StreamFormat.NDJSON.lines());
+                Map.of(), new SyncSession.Limits(1000, 1_000_000), StreamFormat.NDJSON.lines(), delivered -> { });
     }
 
     private AssertSubscriber<byte[]> subscribe(SyncSession session, String user) {
