@@ -16,9 +16,10 @@ import java.util.List;
  * @param bridgeJar        the bridge's quarkus-run.jar; null: the one built in the repository
  * @param nodeDirectory    clients/node (holds node_modules and bench/)
  * @param uploads          the settings of the write-path benchmark
+ * @param tracker          the settings of the lifecycle events benchmark
  */
 record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCounts, boolean jfr, List<String> bridgeJvmOptions,
-        Path bridgeJar, Path nodeDirectory, Uploads uploads) {
+        Path bridgeJar, Path nodeDirectory, Uploads uploads, Tracker tracker) {
 
     /**
      * Settings of {@code relay bench uploads}.
@@ -35,8 +36,20 @@ record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCo
             double streamRate) {
     }
 
+    /**
+     * Settings of {@code relay bench tracker}; its upload latency also uses {@link Uploads}' clients,
+     * first batch size, warm-up and window.
+     *
+     * @param eventClients clients in the pre-produced event stream
+     * @param eventRounds  checkpoint requests per client (four events each)
+     * @param eventRate    events per second of the steady phase; 0: half the catch-up rate
+     * @param uploadRate   uploads per second for the latency with and without events
+     */
+    record Tracker(int eventClients, int eventRounds, double eventRate, double uploadRate) {
+    }
+
     static final String USAGE = """
-            Usage: relay bench [replication|download|streams|uploads|all] [options]
+            Usage: relay bench [replication|download|streams|uploads|tracker|all] [options]
 
               replication          raw PostgreSQL insert rate vs. the bridge replicating the same rows into buckets
               download             initial download to the stock @powersync/node client vs. its ceiling (replayed lines),
@@ -45,7 +58,9 @@ record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCo
               uploads              the write path with PostgreSQL, Kafka, upload-api, write-applier and sync-bridge:
                                    sustained uploads acknowledged per second, upload-to-committed latency at a fixed
                                    rate, upload-to-write_checkpoint latency for clients that each hold a sync stream
-              all                  all four (default)
+              tracker              checkpoint lifecycle events: events per second checkpoint-tracker folds (a pre-produced
+                                   stream, then a steady rate), and the upload latency with events off and on
+              all                  all five (default)
 
             Options:
               --rows N             rows per measurement (default 100000)
@@ -57,7 +72,7 @@ record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCo
               --bridge-jvm OPT     an extra JVM option for the bridge (repeatable), e.g. --bridge-jvm -Xmx512m
               --bridge-jar PATH    another build's quarkus-run.jar (to compare builds); default: the repository's
 
-            Options of 'uploads':
+            Options of 'uploads' ('tracker' uses the first four too, and only the first batch size):
               --seconds N          each measured window (default 20)
               --warmup-seconds N   load before each measured window (default 10)
               --clients N          clients uploading at once, each one upload at a time (default 64)
@@ -66,6 +81,12 @@ record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCo
               --stream-clients N   clients that each hold a sync stream and upload (default 1000)
               --stream-rate N      uploads/s of all stream clients together, batches of the first size
                                    (default: the fixed rate of the first batch size)
+
+            Options of 'tracker':
+              --event-clients N    clients in the pre-produced event stream (default 10000)
+              --event-rounds N     checkpoint requests per client, four events each (default 10)
+              --event-rate N       events/s of the steady phase (default: half the catch-up rate)
+              --upload-rate N      uploads/s for the latency with events off and on (default 100)
             """;
 
     static BenchOptions parse(List<String> args, Path home) {
@@ -83,6 +104,10 @@ record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCo
         double rate = 0;
         int streamClients = 1000;
         double streamRate = 0;
+        int eventClients = 10_000;
+        int eventRounds = 10;
+        double eventRate = 0;
+        double uploadRate = 100;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -100,6 +125,10 @@ record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCo
                 case "--rate" -> rate = Double.parseDouble(value(args, ++i, arg));
                 case "--stream-clients" -> streamClients = Integer.parseInt(value(args, ++i, arg));
                 case "--stream-rate" -> streamRate = Double.parseDouble(value(args, ++i, arg));
+                case "--event-clients" -> eventClients = Integer.parseInt(value(args, ++i, arg));
+                case "--event-rounds" -> eventRounds = Integer.parseInt(value(args, ++i, arg));
+                case "--event-rate" -> eventRate = Double.parseDouble(value(args, ++i, arg));
+                case "--upload-rate" -> uploadRate = Double.parseDouble(value(args, ++i, arg));
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'\n" + USAGE);
             }
         }
@@ -111,8 +140,14 @@ record BenchOptions(long rows, long warmupRows, int runs, List<Integer> streamCo
             throw new IllegalArgumentException("--seconds, --clients, --stream-clients and --batch-sizes must be positive, "
                     + "--warmup-seconds, --rate and --stream-rate not negative\n" + USAGE);
         }
+        if (eventClients < 1 || eventRounds < 1 || eventRate < 0 || uploadRate <= 0) {
+            throw new IllegalArgumentException("--event-clients, --event-rounds and --upload-rate must be positive, --event-rate not "
+                    + "negative\n" + USAGE);
+        }
         Uploads uploads = new Uploads(warmupSeconds, seconds, clients, batchSizes, rate, streamClients, streamRate);
-        return new BenchOptions(rows, warmup, runs, streams, jfr, List.copyOf(jvm), jar, home.resolve("clients/node"), uploads);
+        Tracker tracker = new Tracker(eventClients, eventRounds, eventRate, uploadRate);
+        return new BenchOptions(rows, warmup, runs, streams, jfr, List.copyOf(jvm), jar, home.resolve("clients/node"), uploads,
+                tracker);
     }
 
     private static List<Integer> integers(String list) {

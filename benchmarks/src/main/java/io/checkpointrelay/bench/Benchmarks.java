@@ -10,9 +10,9 @@ import java.util.List;
 import io.checkpointrelay.stack.RelayHome;
 
 /**
- * {@code relay bench [replication|download|streams|uploads|all] [options]}: starts embedded
- * PostgreSQL and the packaged sync-bridge for each benchmark (for {@code uploads} the whole local
- * stack), prints each figure as it is measured and a table at the end. Logs, captured streams and JFR recordings stay in
+ * {@code relay bench [replication|download|streams|uploads|tracker|all] [options]}: starts embedded
+ * PostgreSQL and the packaged sync-bridge for each benchmark (for {@code uploads} and {@code tracker}
+ * the whole local stack, for {@code tracker} also Kafka and checkpoint-tracker alone), prints each figure as it is measured and a table at the end. Logs, captured streams and JFR recordings stay in
  * {@code benchmarks/target/bench-runs/<time>/}.
  */
 public final class Benchmarks {
@@ -44,8 +44,10 @@ public final class Benchmarks {
         RelayHome home = RelayHome.find();
         BenchOptions options = BenchOptions.parse(rest, home.root());
         List<String> selected = switch (which) {
-            case "all" -> List.of(ReplicationBenchmark.NAME, DownloadBenchmark.NAME, IdleStreamsBenchmark.NAME, UploadsBenchmark.NAME);
-            case ReplicationBenchmark.NAME, DownloadBenchmark.NAME, IdleStreamsBenchmark.NAME, UploadsBenchmark.NAME -> List.of(which);
+            case "all" -> List.of(ReplicationBenchmark.NAME, DownloadBenchmark.NAME, IdleStreamsBenchmark.NAME, UploadsBenchmark.NAME,
+                    TrackerBenchmark.NAME);
+            case ReplicationBenchmark.NAME, DownloadBenchmark.NAME, IdleStreamsBenchmark.NAME, UploadsBenchmark.NAME,
+                    TrackerBenchmark.NAME -> List.of(which);
             default -> throw new IllegalArgumentException("unknown benchmark '" + which + "'\n" + BenchOptions.USAGE);
         };
         Path runDirectory = home.root().resolve("benchmarks/target/bench-runs")
@@ -63,6 +65,7 @@ public final class Benchmarks {
                 case DownloadBenchmark.NAME -> new DownloadBenchmark(home, options, figures).run(runDirectory);
                 case IdleStreamsBenchmark.NAME -> new IdleStreamsBenchmark(home, options, figures).run(runDirectory);
                 case UploadsBenchmark.NAME -> new UploadsBenchmark(home, options, figures).run(runDirectory);
+                case TrackerBenchmark.NAME -> new TrackerBenchmark(home, options, figures).run(runDirectory);
                 default -> throw new IllegalStateException(benchmark);
             }
         }

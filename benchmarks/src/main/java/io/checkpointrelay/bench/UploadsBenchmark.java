@@ -1,8 +1,5 @@
 package io.checkpointrelay.bench;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,17 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Predicate;
-import java.util.function.ToLongFunction;
 
+import io.checkpointrelay.bench.UploadLoad.BackToBack;
+import io.checkpointrelay.bench.UploadLoad.Paced;
 import io.checkpointrelay.stack.LocalStack;
 import io.checkpointrelay.stack.RelayHome;
-import io.checkpointrelay.stack.RelayService;
 
 /**
  * The write path with every service as its own process ({@link LocalStack}: PostgreSQL, Kafka
@@ -52,8 +43,6 @@ import io.checkpointrelay.stack.RelayService;
 final class UploadsBenchmark {
 
     static final String NAME = "uploads";
-    /** How long uploads may take to be answered, committed or covered once the load stopped. */
-    private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration STREAM_TIMEOUT = Duration.ofMinutes(5);
     private static final int STREAM_WAVE = 250;
     /** The latency measurement runs at this fraction of the sustainable rate unless --rate says otherwise. */
@@ -89,7 +78,7 @@ final class UploadsBenchmark {
                 String user = "writer-" + i;
                 writers.add(new WritingDevice(user, "writer-client-" + i, stack.tokens().issue(user, Duration.ofHours(2)), false));
             }
-            warmUp(stack, writers, sender);
+            UploadLoad.warmUp(stack, writers, sender, settings.batchSizes(), settings.warmupSeconds());
             Map<Integer, Double> sustainable = new LinkedHashMap<>();
             for (int entries : settings.batchSizes()) {
                 sustainable.put(entries, sustained(stack, writers, entries, sender, commits));
@@ -122,13 +111,13 @@ final class UploadsBenchmark {
         Thread.sleep(settings.warmupSeconds() * 1000L);
         long acknowledged = sender.acknowledged();
         long committed = commits.committed();
-        Cpu cpu = Cpu.of(stack);
+        StackCpu cpu = StackCpu.of(stack);
         long from = System.nanoTime();
         Thread.sleep(settings.seconds() * 1000L);
         long to = System.nanoTime();
         double ackRate = Figures.perSecond(sender.acknowledged() - acknowledged, to - from);
         double commitRate = Figures.perSecond(commits.committed() - committed, to - from);
-        String cpuUse = Cpu.of(stack).since(cpu, to - from);
+        String cpuUse = StackCpu.of(stack).since(cpu, to - from);
         long lastAnswer = load.stop();
         Collection<UploadSample> samples = load.samples();
         List<UploadSample> measured = samples.stream()
@@ -138,7 +127,7 @@ final class UploadsBenchmark {
                 .filter(s -> s.isAcknowledged() && s.ackNanos() < to && (s.committedNanos() == 0 || s.committedNanos() > to)).toList();
         long oldest = behind.stream().mapToLong(s -> to - s.ackNanos()).max().orElse(0);
         List<UploadSample> acknowledgedSamples = load.acknowledged();
-        int uncommitted = awaitAll(acknowledgedSamples, s -> s.committedNanos() != 0, SETTLE_TIMEOUT);
+        int uncommitted = UploadLoad.awaitAll(acknowledgedSamples, s -> s.committedNanos() != 0, UploadLoad.SETTLE_TIMEOUT);
         long caughtUp = acknowledgedSamples.stream().mapToLong(UploadSample::committedNanos).max().orElse(lastAnswer);
         // What the applier does alone: the backlog left at the last answer, over the time it took to commit it.
         long backlog = acknowledgedSamples.stream().filter(s -> s.committedNanos() > lastAnswer).count();
@@ -156,69 +145,13 @@ final class UploadsBenchmark {
         figures.add(NAME, "  applier behind at the end of the window", String.format(Locale.ROOT, "%,d uploads", behind.size()),
                 uncommitted > 0
                         ? String.format(Locale.ROOT, "acknowledged, not committed; %,d still not committed %d s after the load stopped",
-                                uncommitted, SETTLE_TIMEOUT.toSeconds())
+                                uncommitted, UploadLoad.SETTLE_TIMEOUT.toSeconds())
                         : String.format(Locale.ROOT, "acknowledged, not committed (oldest acknowledged %s before); all committed "
                                 + "%s after the last 200%s", Figures.millis(oldest), Figures.millis(Math.max(0, caughtUp - lastAnswer)),
                                 drain));
         figures.add(NAME, "  request start to committed", toCommit.value(), toCommit.note() + " (grows while the applier falls behind)");
         figures.add(NAME, "  CPU in the window", "", cpuUse);
         return Math.min(ackRate, commitRate);
-    }
-
-    /** Devices uploading one batch after the other, each sent when the previous one was answered, until stopped. */
-    private record BackToBack(Collection<UploadSample> samples, AtomicBoolean running, CountDownLatch stopped) {
-
-        static BackToBack start(List<WritingDevice> devices, int entries, UploadSender sender) {
-            BackToBack load = new BackToBack(new ConcurrentLinkedQueue<>(), new AtomicBoolean(true), new CountDownLatch(devices.size()));
-            devices.forEach(device -> load.next(device, entries, sender));
-            return load;
-        }
-
-        private void next(WritingDevice device, int entries, UploadSender sender) {
-            WritingDevice.Upload upload = device.upload(entries, System.nanoTime(), sender);
-            samples.add(upload.sample());
-            upload.answered().thenRun(() -> {
-                if (running.get()) {
-                    next(device, entries, sender);
-                } else {
-                    stopped.countDown();
-                }
-            });
-        }
-
-        /** Sends nothing more; returns once every upload is answered, with that time (nanoTime). */
-        long stop() throws InterruptedException {
-            running.set(false);
-            if (!stopped.await(SETTLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                throw new IllegalStateException("uploads were still unanswered " + SETTLE_TIMEOUT.toSeconds() + " s after the load stopped");
-            }
-            return System.nanoTime();
-        }
-
-        List<UploadSample> acknowledged() {
-            return samples.stream().filter(UploadSample::isAcknowledged).toList();
-        }
-    }
-
-    /**
-     * Freshly started JVMs run interpreted code at first: every batch size back to back for the
-     * warm-up time, not measured, then until write-applier has committed all of it.
-     */
-    private void warmUp(LocalStack stack, List<WritingDevice> devices, UploadSender sender) throws InterruptedException {
-        System.out.printf("  warming the services up: each batch size back to back for %d s, then until write-applier caught up ...%n",
-                settings.warmupSeconds());
-        long started = System.nanoTime();
-        for (int entries : settings.batchSizes()) {
-            BackToBack load = BackToBack.start(devices, entries, sender);
-            Thread.sleep(settings.warmupSeconds() * 1000L);
-            load.stop();
-            int uncommitted = awaitAll(load.acknowledged(), s -> s.committedNanos() != 0, SETTLE_TIMEOUT);
-            if (uncommitted > 0) {
-                throw new IllegalStateException(uncommitted + " uploads of the warm-up were not committed within "
-                        + SETTLE_TIMEOUT.toSeconds() + " s; see " + stack.logDirectory().resolve("write-applier.log"));
-            }
-        }
-        System.out.printf("  warmed up in %s%n", Figures.millis(System.nanoTime() - started));
     }
 
     /** Uploads due on a fixed schedule; each timed from when it was due to its commit. */
@@ -228,11 +161,11 @@ final class UploadsBenchmark {
         System.out.printf("  %s: %d s warm-up, %d s measured ...%n", label, settings.warmupSeconds(), settings.seconds());
         long failedBefore = sender.failed();
         Map<String, Double> applierBefore = applierQueueLatency(stack);
-        Paced paced = pace(devices, entries, rate, sender, () -> Cpu.of(stack));
+        Paced paced = UploadLoad.pace(devices, entries, rate, sender, settings.warmupSeconds(), settings.seconds(), () -> StackCpu.of(stack));
         List<UploadSample> measured = paced.measured();
-        int unanswered = awaitAll(measured, s -> s.isAcknowledged() || s.failure() != null, SETTLE_TIMEOUT);
+        int unanswered = UploadLoad.awaitAll(measured, s -> s.isAcknowledged() || s.failure() != null, UploadLoad.SETTLE_TIMEOUT);
         List<UploadSample> acknowledged = measured.stream().filter(UploadSample::isAcknowledged).toList();
-        int uncommitted = awaitAll(acknowledged, s -> s.committedNanos() != 0, SETTLE_TIMEOUT);
+        int uncommitted = UploadLoad.awaitAll(acknowledged, s -> s.committedNanos() != 0, UploadLoad.SETTLE_TIMEOUT);
         Map<String, Double> applierAfter = applierQueueLatency(stack);
         double count = applierAfter.get("count") - applierBefore.get("count");
         String applierOwn = count <= 0 ? "no samples" : String.format(Locale.ROOT, "mean %,.1f ms",
@@ -245,7 +178,7 @@ final class UploadsBenchmark {
                 "%s; %,d uploads due in %d s (%,.0f/s) after %d s warm-up, timed from when due (open loop)%s%s", toCommit.note(),
                 measured.size(), settings.seconds(), paced.sentRate(), settings.warmupSeconds(),
                 uncommitted + unanswered > 0 ? String.format(Locale.ROOT, "; %,d unanswered and %,d not committed after %d s",
-                        unanswered, uncommitted, SETTLE_TIMEOUT.toSeconds()) : "",
+                        unanswered, uncommitted, UploadLoad.SETTLE_TIMEOUT.toSeconds()) : "",
                 failures(sender, failedBefore)));
         figures.add(NAME, "  due to 200", toAck.value(), toAck.note());
         figures.add(NAME, "  200 to committed", ackToCommit.value(), ackToCommit.note()
@@ -278,10 +211,10 @@ final class UploadsBenchmark {
                     Figures.millis(System.nanoTime() - opening), "IdleStreams: one async HTTP client, NDJSON, waves of " + STREAM_WAVE);
             System.out.printf("  %s: %d s warm-up, %d s measured ...%n", label, settings.warmupSeconds(), settings.seconds());
             long failedBefore = sender.failed();
-            Paced paced = pace(devices, entries, rate, sender, () -> Cpu.of(stack));
+            Paced paced = UploadLoad.pace(devices, entries, rate, sender, settings.warmupSeconds(), settings.seconds(), () -> StackCpu.of(stack));
             List<UploadSample> measured = paced.measured();
-            int missing = awaitAll(measured, s -> s.failure() != null || s.isStreamLost() || s.checkpointCompleteNanos() != 0,
-                    SETTLE_TIMEOUT);
+            int missing = UploadLoad.awaitAll(measured, s -> s.failure() != null || s.isStreamLost() || s.checkpointCompleteNanos() != 0,
+                    UploadLoad.SETTLE_TIMEOUT);
             List<UploadSample> seen = measured.stream().filter(s -> s.failure() == null && s.checkpointCompleteNanos() != 0).toList();
             long lost = measured.stream().filter(UploadSample::isStreamLost).count();
             Latency toWriteCheckpoint = Latency.of(seen, s -> s.writeCheckpointNanos() - s.startNanos());
@@ -292,7 +225,7 @@ final class UploadsBenchmark {
                     "%s; to the stream's first checkpoint line covering the id; %,d uploads due in %d s (%,.0f/s, one per client "
                             + "every %,.0f s) after %d s warm-up, timed from when due (open loop)%s%s", toWriteCheckpoint.note(),
                     measured.size(), settings.seconds(), paced.sentRate(), count / rate, settings.warmupSeconds(),
-                    missing > 0 ? String.format(Locale.ROOT, "; %,d not covered after %d s", missing, SETTLE_TIMEOUT.toSeconds()) : "",
+                    missing > 0 ? String.format(Locale.ROOT, "; %,d not covered after %d s", missing, UploadLoad.SETTLE_TIMEOUT.toSeconds()) : "",
                     failures(sender, failedBefore)));
             if (streams.ended() > 0) {
                 figures.add(NAME, "  streams ENDED by the bridge", String.format(Locale.ROOT, "%,d of %,d", streams.ended(), count),
@@ -308,88 +241,6 @@ final class UploadsBenchmark {
         return devices;
     }
 
-    private record Paced(List<UploadSample> measured, double sentRate, String cpu) {
-    }
-
-    private interface CpuReading {
-        Cpu read();
-    }
-
-    /**
-     * Queues uploads on a fixed schedule, round robin over the devices, for the warm-up and the
-     * window; each sample starts when it was due. A device still waiting for an answer sends its
-     * next upload after it, and that wait counts. Returns the uploads due within the window.
-     */
-    private Paced pace(List<WritingDevice> devices, int entries, double rate, UploadSender sender, CpuReading cpuReading) {
-        long interval = Math.max(1, Math.round(1e9 / rate));
-        long begin = System.nanoTime();
-        long from = begin + settings.warmupSeconds() * 1_000_000_000L;
-        long to = from + settings.seconds() * 1_000_000_000L;
-        List<UploadSample> measured = new ArrayList<>();
-        Cpu cpu = null;
-        for (long k = 0; ; k++) {
-            long due = begin + k * interval;
-            if (due >= to) {
-                break;
-            }
-            if (cpu == null && due >= from) {
-                cpu = cpuReading.read();
-            }
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            UploadSample sample = devices.get((int) (k % devices.size())).upload(entries, due, sender).sample();
-            if (due >= from) {
-                measured.add(sample);
-            }
-        }
-        String cpuUse = cpu == null ? "" : cpuReading.read().since(cpu, to - from);
-        return new Paced(measured, measured.size() / (double) settings.seconds(), cpuUse);
-    }
-
-    /** Waits until every sample is {@code done}; returns how many are not when the time is up. */
-    private static int awaitAll(List<UploadSample> samples, Predicate<UploadSample> done, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            int pending = (int) samples.stream().filter(done.negate()).count();
-            if (pending == 0 || System.nanoTime() > deadline) {
-                return pending;
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    /** p50, p99 and max of one latency over some uploads; Long.MAX_VALUE stands for never. */
-    private record Latency(long p50, long p99, long max, int count) {
-
-        static Latency of(List<UploadSample> samples, ToLongFunction<UploadSample> latency) {
-            long[] sorted = samples.stream().mapToLong(latency).sorted().toArray();
-            if (sorted.length == 0) {
-                return new Latency(0, 0, 0, 0);
-            }
-            return new Latency(Figures.percentile(sorted, 0.5), Figures.percentile(sorted, 0.99), sorted[sorted.length - 1],
-                    sorted.length);
-        }
-
-        /** "p50 / p99 ms", the table's value. */
-        String value() {
-            if (count == 0) {
-                return "no samples";
-            }
-            return String.format(Locale.ROOT, "%s / %s ms", number(p50), number(p99));
-        }
-
-        /** "p50 / p99, max N ms", the start of the table's note. */
-        String note() {
-            return "p50 / p99, max " + (count == 0 ? "-" : number(max) + " ms");
-        }
-
-        private static String number(long nanos) {
-            return nanos == Long.MAX_VALUE ? "never" : String.format(Locale.ROOT, "%,.1f", nanos / 1e6);
-        }
-    }
-
     private static String failures(UploadSender sender, long failedBefore) {
         long failed = sender.failed() - failedBefore;
         return failed == 0 ? "" : String.format(Locale.ROOT, "; %,d uploads FAILED, first: %s", failed, sender.firstFailure());
@@ -397,19 +248,9 @@ final class UploadsBenchmark {
 
     /** write-applier's own queue latency timer (count, sum in seconds) from its Prometheus metrics. */
     private static Map<String, Double> applierQueueLatency(LocalStack stack) throws Exception {
-        Map<String, Double> values = new HashMap<>(Map.of("count", 0.0, "sum", 0.0));
-        HttpRequest request = HttpRequest.newBuilder(stack.writeApplierUri().resolve("/q/metrics")).timeout(Duration.ofSeconds(30)).build();
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            for (String line : http.send(request, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
-                for (String key : List.of("count", "sum")) {
-                    if (line.startsWith("relay_applier_queue_latency_seconds_" + key + " ")
-                            || line.startsWith("relay_applier_queue_latency_seconds_" + key + "{")) {
-                        values.merge(key, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
-                    }
-                }
-            }
-        }
-        return values;
+        ServiceMetrics metrics = ServiceMetrics.scrape(stack.writeApplierUri());
+        return Map.of("count", metrics.sum("relay_applier_queue_latency_seconds_count").orElse(0),
+                "sum", metrics.sum("relay_applier_queue_latency_seconds_sum").orElse(0));
     }
 
     /**
@@ -437,30 +278,5 @@ final class UploadsBenchmark {
                 String.format(Locale.ROOT, "checkpoint rows equal to the last acknowledged request id: %,d of %,d clients; %s%s", matching,
                         devices.size(), met ? "OK" : "MISMATCH",
                         sender.failed() > 0 ? String.format(Locale.ROOT, " (%,d uploads failed in all)", sender.failed()) : ""));
-    }
-
-    /** CPU time of the stack's processes so far. */
-    private record Cpu(long uploadApi, long applier, long bridge, long postgres, long benchmark) {
-
-        static Cpu of(LocalStack stack) {
-            return new Cpu(CpuTime.of(stack.service(RelayService.UPLOAD_API).pid(), false),
-                    CpuTime.of(stack.service(RelayService.WRITE_APPLIER).pid(), false),
-                    CpuTime.of(stack.service(RelayService.SYNC_BRIDGE).pid(), false),
-                    CpuTime.postgres(stack.postgres().dataDirectory()),
-                    CpuTime.of(ProcessHandle.current().pid(), false));
-        }
-
-        /** Where the CPU went between {@code before} and now, against what the machine's cores offered. */
-        String since(Cpu before, long wallNanos) {
-            return String.format(Locale.ROOT, "upload-api %.1f s, write-applier %.1f s, sync-bridge %.1f s, PostgreSQL %.1f s, "
-                    + "benchmark JVM with Kafka %.1f s of %d cores x %.1f s; %s", seconds(uploadApi - before.uploadApi),
-                    seconds(applier - before.applier), seconds(bridge - before.bridge), seconds(postgres - before.postgres),
-                    seconds(benchmark - before.benchmark), Runtime.getRuntime().availableProcessors(), wallNanos / 1e9,
-                    Benchmarks.loadAverage());
-        }
-
-        private static double seconds(long nanos) {
-            return nanos / 1e9;
-        }
     }
 }
