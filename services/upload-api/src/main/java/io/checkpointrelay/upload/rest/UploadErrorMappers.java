@@ -16,7 +16,7 @@ import io.checkpointrelay.upload.queue.QueueUnavailableException;
 public class UploadErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(UploadErrorMappers.class);
-    /** Seconds a client should wait before retrying a batch Kafka did not take. */
+    /** Seconds a client should wait before retrying when Kafka or the database did not answer. */
     private static final int RETRY_AFTER_SECONDS = 5;
 
     @ServerExceptionMapper
@@ -26,20 +26,12 @@ public class UploadErrorMappers {
 
     @ServerExceptionMapper
     public Response queueUnavailable(QueueUnavailableException e) {
-        LOG.warn(e.getMessage());
-        return Response.fromResponse(ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE, "QUEUE_UNAVAILABLE",
-                "The upload queue is unavailable, retry the batch later"))
-                .header("Retry-After", RETRY_AFTER_SECONDS)
-                .build();
+        return unavailable(e, "QUEUE_UNAVAILABLE", "The upload queue is unavailable, retry the batch later");
     }
 
     @ServerExceptionMapper
     public Response checkpointStoreUnavailable(CheckpointStoreUnavailableException e) {
-        LOG.warn(e.getMessage());
-        return Response.fromResponse(ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE, "DATABASE_UNAVAILABLE",
-                "The checkpoint request database is unavailable, retry later"))
-                .header("Retry-After", RETRY_AFTER_SECONDS)
-                .build();
+        return unavailable(e, "DATABASE_UNAVAILABLE", "The checkpoint request database is unavailable, retry later");
     }
 
     @ServerExceptionMapper
@@ -49,9 +41,13 @@ public class UploadErrorMappers {
 
     @ServerExceptionMapper
     public Response ownershipCheckUnavailable(OwnershipCheckUnavailableException e) {
-        LOG.warn(e.getMessage());
-        return Response.fromResponse(ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE, "DATABASE_UNAVAILABLE",
-                "The database did not answer who owns the rows of this batch, retry the batch later"))
+        return unavailable(e, "DATABASE_UNAVAILABLE", "The database did not answer who owns the rows of this batch, retry the batch later");
+    }
+
+    /** 503 with Retry-After: nothing was queued, and the same request may succeed shortly. */
+    private static Response unavailable(RuntimeException cause, String code, String message) {
+        LOG.warn(cause.getMessage());
+        return Response.fromResponse(ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE, code, message))
                 .header("Retry-After", RETRY_AFTER_SECONDS)
                 .build();
     }
