@@ -46,6 +46,11 @@ public class CrudWriter {
      */
     Uni<Void> write(Mutiny.Session session, ClientKey client, CrudEntry entry) {
         check(entry, client);
+        return writeChecked(session, client, entry);
+    }
+
+    /** {@link #write} of an entry that already passed {@link #check}. */
+    Uni<Void> writeChecked(Mutiny.Session session, ClientKey client, CrudEntry entry) {
         TableSchema table = schema.table(entry.type()).orElseThrow();
         List<String> columns = entry.op() == CrudOp.DELETE || entry.data() == null ? List.of() : names(entry.data().fieldNames());
         var statement = statements.statement(table, entry.op(), columns);

@@ -54,11 +54,11 @@ public class TableWrites {
     }
 
     Uni<Void> write(Mutiny.Session session, ClientKey client, CrudEntry entry) {
-        crud.check(entry, client);
         TableWriteHandler handler = handlers.get(entry.type());
         if (handler == null) {
             return crud.write(session, client, entry);
         }
+        crud.check(entry, client); // a handler is promised an entry within the schema
         return Uni.createFrom().deferred(() -> handler.write(new HandledWrite(session, client, entry, crud)));
     }
 
@@ -66,7 +66,7 @@ public class TableWrites {
 
         @Override
         public Uni<Void> applyAsIs() {
-            return crud.write(session, client, entry);
+            return crud.writeChecked(session, client, entry);
         }
 
         @Override
