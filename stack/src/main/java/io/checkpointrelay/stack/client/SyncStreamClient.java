@@ -36,7 +36,7 @@ public final class SyncStreamClient implements AutoCloseable {
     private static final String ACCEPT = "application/x-ndjson";
     private static final int RECENT_LINES = 10;
 
-    private final URI streamUri;
+    private URI streamUri;
     private final String token;
     private final String clientId;
     private final SyncState state = new SyncState();
@@ -79,6 +79,17 @@ public final class SyncStreamClient implements AutoCloseable {
         streaming = true;
         disconnecting = false;
         reader = Thread.ofPlatform().daemon().name("sync-stream-" + clientId).start(() -> read(connection, request));
+    }
+
+    /**
+     * Opens a stream to another bridge instance (as a load balancer would send the client after
+     * its bridge died), resuming from the buckets held.
+     */
+    public synchronized void connect(URI syncServiceUri) {
+        if (!streaming) {
+            streamUri = syncServiceUri.resolve("/sync/stream");
+        }
+        connect();
     }
 
     /** Closes the stream, keeping everything received; {@link #connect()} resumes. */

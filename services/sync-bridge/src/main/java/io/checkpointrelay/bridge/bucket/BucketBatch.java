@@ -9,6 +9,7 @@ import java.util.List;
 import org.postgresql.replication.LogSequenceNumber;
 
 import io.checkpointrelay.bridge.checkpoint.CheckpointChanges;
+import io.checkpointrelay.bridge.checkpoint.CheckpointNotice;
 import io.checkpointrelay.bridge.rules.SourceTable;
 import io.checkpointrelay.bridge.rules.SyncRules;
 
@@ -124,18 +125,24 @@ public final class BucketBatch implements AutoCloseable {
     }
 
     /**
-     * Records the position and commits: everything applied is durable before this returns, and
+     * Records the position, announces the checkpoint to every bridge of this storage (NOTIFY,
+     * {@link CheckpointNotice}) and commits: everything applied is durable before this returns, and
      * only then may the source be told it can forget it.
      *
      * @return the checkpoint (last op id) now visible to streams
      */
     public long commit(LogSequenceNumber lsn) {
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + tables.replicationState()
-                + " SET last_op_id = ?, last_lsn = ?::pg_lsn, updated_at = now() WHERE slot_name = ?")) {
+                + " SET last_op_id = ?, last_lsn = ?::pg_lsn, updated_at = now() WHERE slot_name = ?");
+                PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
             update.setLong(1, lastOpId);
             update.setString(2, lsn.asString());
             update.setString(3, slot);
             update.executeUpdate();
+            // Delivered on commit only: bridges that do not replicate learn of exactly what is visible.
+            notify.setString(1, tables.checkpointChannel());
+            notify.setString(2, CheckpointNotice.payload(changes()));
+            notify.execute();
             connection.commit();
             done = true;
             return lastOpId;

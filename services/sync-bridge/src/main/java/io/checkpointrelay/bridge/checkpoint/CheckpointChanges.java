@@ -56,6 +56,20 @@ public final class CheckpointChanges {
         return lastOpId;
     }
 
+    /** Buckets that received ops; null: any bucket. */
+    Set<String> buckets() {
+        return buckets;
+    }
+
+    /** Clients whose write checkpoint may have changed; null: any client. */
+    Set<ClientKey> writeCheckpoints() {
+        return writeCheckpoints;
+    }
+
+    boolean parameterIndex() {
+        return parameterIndex;
+    }
+
     /** True when the summary lists nothing: every stream must look. */
     public boolean isAnything() {
         return buckets == null && writeCheckpoints == null && parameterIndex;

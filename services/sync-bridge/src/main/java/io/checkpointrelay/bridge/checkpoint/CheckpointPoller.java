@@ -12,11 +12,11 @@ import io.checkpointrelay.bridge.replication.ReplicationStatus;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * When this bridge is not the one replicating (another instance holds the slot, or replication is
- * retrying), its streams still need to hear about new checkpoints: poll storage and announce them.
- * While replicating, storage commits announce checkpoints directly. Until storage holds a stored
- * position it also looks for one, so a bridge that is not replicating starts serving streams once
- * another instance stored the initial snapshot.
+ * The fallback for {@link CheckpointListener}: while this bridge neither replicates nor hears
+ * storage commits (its LISTEN connection is down), its streams still need new checkpoints, so it
+ * polls storage and announces them (waking every stream, as it cannot know what changed). Until
+ * storage holds a stored position it also looks for one, so a bridge that is not replicating
+ * starts serving streams once another instance stored the initial snapshot.
  */
 @ApplicationScoped
 public class CheckpointPoller {
@@ -25,17 +25,21 @@ public class CheckpointPoller {
 
     private final BucketReader reader;
     private final CheckpointNotifier notifier;
+    private final CheckpointListener listener;
     private final ReplicationStatus replication;
 
-    public CheckpointPoller(BucketReader reader, CheckpointNotifier notifier, ReplicationStatus replication) {
+    public CheckpointPoller(BucketReader reader, CheckpointNotifier notifier, CheckpointListener listener,
+            ReplicationStatus replication) {
         this.reader = reader;
         this.notifier = notifier;
+        this.listener = listener;
         this.replication = replication;
     }
 
     @Scheduled(every = "${relay.stream.checkpoint-poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
-        boolean announce = replication.state() != ReplicationStatus.State.REPLICATING && notifier.listenerCount() > 0;
+        boolean announce = replication.state() != ReplicationStatus.State.REPLICATING && !listener.listening()
+                && notifier.listenerCount() > 0;
         if (replication.storageReady() && !announce) {
             return;
         }

@@ -50,6 +50,13 @@ public interface RelayConfig {
         @WithDefault("30s")
         Duration maxRetryDelay();
 
+        /**
+         * How often a standby bridge (another one replicates the slot) tries to take over: bounds how
+         * long replication pauses after the replicating bridge dies.
+         */
+        @WithDefault("2s")
+        Duration standbyCheckInterval();
+
         /** How often the bridge reports its flushed position to PostgreSQL when nothing else prompts it. */
         @WithDefault("10s")
         Duration statusInterval();
@@ -176,8 +183,9 @@ public interface RelayConfig {
         boolean compress();
 
         /**
-         * How often a bridge that is not replicating itself (another instance holds the slot) looks
-         * for new checkpoints in storage for its streams.
+         * How often a bridge that is not replicating looks for new checkpoints in storage while it
+         * cannot LISTEN for storage commits (normally notices announce them), and for the first
+         * stored position before it serves streams.
          */
         @WithDefault("1s")
         Duration checkpointPollInterval();

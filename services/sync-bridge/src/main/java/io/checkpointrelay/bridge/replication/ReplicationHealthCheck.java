@@ -8,8 +8,9 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready while changes are being replicated into storage that holds a stored position, i.e. while
- * streams are served (storage reachability has its own datasource check).
+ * Ready while streams can be served: storage holds a stored position and changes reach it, from
+ * this bridge replicating or from another one while this one stands by (storage reachability has
+ * its own datasource check).
  */
 @Readiness
 @ApplicationScoped
@@ -26,7 +27,7 @@ public class ReplicationHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("replication")
-                .status(status.state() == ReplicationStatus.State.REPLICATING && status.storageReady())
+                .status(status.servesStreams())
                 .withData("state", status.state().name())
                 .withData("storage_ready", status.storageReady())
                 .withData("detail", status.detail());

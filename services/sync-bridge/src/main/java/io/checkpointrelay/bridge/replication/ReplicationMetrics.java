@@ -2,6 +2,7 @@ package io.checkpointrelay.bridge.replication;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +23,7 @@ public class ReplicationMetrics {
     private final Counter ops;
     private final Counter transactions;
     private final AtomicLong lagMillis = new AtomicLong();
+    private final AtomicInteger leader = new AtomicInteger();
 
     public ReplicationMetrics(MeterRegistry registry) {
         this.ops = Counter.builder("relay.replication.ops").description("Bucket operations stored").register(registry);
@@ -31,6 +33,13 @@ public class ReplicationMetrics {
                 .baseUnit("seconds")
                 .description("Time from the source commit of the last stored transaction to its storage commit")
                 .register(registry);
+        Gauge.builder("relay.replication.leader", leader, AtomicInteger::get)
+                .description("1 while this bridge holds the replication lease (replicates), 0 while it stands by")
+                .register(registry);
+    }
+
+    void leader(boolean holdsLease) {
+        leader.set(holdsLease ? 1 : 0);
     }
 
     void stored(long opCount, int transactionCount, Instant lastSourceCommit) {

@@ -1,6 +1,7 @@
 package io.checkpointrelay.bridge.replication;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -15,9 +16,10 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Runs replication on its own thread from start-up to shutdown: reconnects with growing delays
- * after failures, and stops for good (readiness DOWN with the reason) on failures an operator must
- * fix. Its storage work uses its own pool ({@link BridgeBeans#REPLICATION_POOL}), never the streams' one.
+ * Runs replication on its own thread from start-up to shutdown: replicates while it holds the
+ * replication lease ({@link ReplicationLeadership}) and stands by while another bridge does,
+ * reconnects with growing delays after failures, and stops for good (readiness DOWN with the
+ * reason) on failures an operator must fix. Its storage work uses its own pool ({@link BridgeBeans#REPLICATION_POOL}), never the streams' one.
  */
 @ApplicationScoped
 public class ReplicationService {
@@ -26,16 +28,21 @@ public class ReplicationService {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
     private final ReplicationSession session;
+    private final ReplicationLeadership leadership;
     private final ReplicationStatus status;
+    private final ReplicationMetrics metrics;
     private final RelayConfig.Replication config;
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean running;
     private Thread thread;
 
-    ReplicationService(ReplicationSession session, ReplicationStatus status, RelayConfig config) {
+    ReplicationService(ReplicationSession session, ReplicationLeadership leadership, ReplicationStatus status,
+            ReplicationMetrics metrics, RelayConfig config) {
         this.session = session;
+        this.leadership = leadership;
         this.status = status;
+        this.metrics = metrics;
         this.config = config.replication();
     }
 
@@ -65,8 +72,22 @@ public class ReplicationService {
         Duration delay = config.retryDelay();
         while (running) {
             try {
-                status.set(ReplicationStatus.State.STARTING, "connecting");
-                session.run(() -> running);
+                Optional<ReplicationLeadership.Lease> lease = leadership.tryAcquire();
+                if (lease.isEmpty()) {
+                    standBy();
+                    delay = config.retryDelay();
+                    if (awaitStop(config.standbyCheckInterval())) {
+                        break;
+                    }
+                    continue;
+                }
+                try (ReplicationLeadership.Lease held = lease.get()) {
+                    metrics.leader(true);
+                    status.set(ReplicationStatus.State.STARTING, "connecting");
+                    session.run(() -> running && held.held());
+                } finally {
+                    metrics.leader(false);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -94,6 +115,14 @@ public class ReplicationService {
         }
         status.set(ReplicationStatus.State.STOPPED, "stopped");
         LOG.info("Replication stopped");
+    }
+
+    private void standBy() {
+        if (status.state() != ReplicationStatus.State.STANDBY) {
+            LOG.infof("Another bridge replicates slot %s: serving streams from the shared storage, taking over when it stops",
+                    config.slot());
+            status.set(ReplicationStatus.State.STANDBY, "another bridge replicates slot " + config.slot());
+        }
     }
 
     private boolean awaitStop(Duration delay) {

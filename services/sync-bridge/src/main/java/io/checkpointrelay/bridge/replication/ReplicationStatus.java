@@ -15,6 +15,8 @@ public class ReplicationStatus {
         SNAPSHOT,
         /** Streaming changes into storage. */
         REPLICATING,
+        /** Another bridge holds the replication lease; this one serves streams and takes over when it stops. */
+        STANDBY,
         /** The last attempt failed; trying again after a delay. */
         RETRYING,
         /** Stopped on an error an operator must fix. */
@@ -41,6 +43,12 @@ public class ReplicationStatus {
      */
     public boolean storageReady() {
         return storageReady;
+    }
+
+    /** Streams can be served: storage holds a position, and this bridge or another one replicates into it. */
+    public boolean servesStreams() {
+        State current = state;
+        return storageReady && (current == State.REPLICATING || current == State.STANDBY);
     }
 
     /**

@@ -14,8 +14,8 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
 
 /**
- * Connections outside the pool: the replication connection, and the one the initial snapshot
- * reads with. Same database and credentials as the datasource.
+ * Connections outside the pool: the replication connection, the one the initial snapshot reads
+ * with, and long-lived sessions. Same database and credentials as the datasource.
  */
 @ApplicationScoped
 public class SourceConnections {
@@ -60,6 +60,18 @@ public class SourceConnections {
         Properties properties = credentials();
         PGProperty.BINARY_TRANSFER.set(properties, "false");
         PGProperty.APPLICATION_NAME.set(properties, "relay-sync-bridge-snapshot");
+        return DriverManager.getConnection(url, properties);
+    }
+
+    /**
+     * A plain connection of its own, outside the pools, for a session that must live as long as
+     * its holder: the replication lease, LISTEN. The name shows in {@code pg_stat_activity}.
+     */
+    public Connection openSession(String applicationName) throws SQLException {
+        Properties properties = credentials();
+        PGProperty.APPLICATION_NAME.set(properties, applicationName);
+        // Without keepalives a vanished peer could hold the session (and its lock) until the OS gives up.
+        PGProperty.TCP_KEEP_ALIVE.set(properties, true);
         return DriverManager.getConnection(url, properties);
     }
 
