@@ -57,6 +57,25 @@ class BridgeRestartIT {
         resumesAfter(ServiceProcess::stop);
     }
 
+    @Test
+    void aStoppingBridgeEndsItsStreamsCleanly() throws Exception {
+        String user = "dave-" + UUID.randomUUID();
+        ServiceProcess bridge = stack.service(RelayService.SYNC_BRIDGE);
+        try (SyncStreamClient client = new SyncStreamClient(stack.syncUri(), stack.tokens().issue(user, Duration.ofHours(1)), "laptop")) {
+            client.connect();
+            client.awaitCheckpoint(applied -> true, "the first checkpoint", WAIT);
+
+            bridge.stop();
+            client.awaitDisconnected(WAIT);
+            assertThat(client.lastEnd()).as("a complete response, not a cut connection").isEqualTo("the service ended the stream");
+            assertThat(client.failures()).isEmpty();
+        } finally {
+            if (!bridge.isAlive()) {
+                bridge.start();
+            }
+        }
+    }
+
     private void resumesAfter(Outage outage) throws Exception {
         String user = "carol-" + UUID.randomUUID();
         String device = UUID.randomUUID().toString();
