@@ -268,7 +268,13 @@ public final class LocalStack implements AutoCloseable {
     public synchronized ServiceProcess startExtraInstance(RelayService service) throws IOException, InterruptedException {
         int instance = 2 + (int) extraInstances.stream().filter(p -> p.name().startsWith(service.moduleName())).count();
         String name = service.moduleName() + "-" + instance;
-        ServiceProcess process = ServiceProcess.quarkusApp(name, home.serviceJar(service), config(service), Ports.free(),
+        Map<String, String> config = config(service);
+        if (service == RelayService.CHECKPOINT_TRACKER) {
+            // Kafka Streams keeps its process id and its task directories in the state directory:
+            // two instances sharing one would look like one member to the group and corrupt each other's stores.
+            config.put("kafka-streams.state.dir", dataDirectory.resolve("tracker-state-" + instance).toString());
+        }
+        ServiceProcess process = ServiceProcess.quarkusApp(name, home.serviceJar(service), config, Ports.free(),
                 logDirectory.resolve(name + ".log"));
         extraInstances.add(process);
         listener.starting(name, "port " + process.uri().getPort() + ", log " + process.logFile());

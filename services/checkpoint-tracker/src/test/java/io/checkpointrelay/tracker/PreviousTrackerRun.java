@@ -58,7 +58,8 @@ final class PreviousTrackerRun {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6000);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2000);
         TrackerSettings settings = new TrackerSettings(Topics.CHECKPOINT_EVENTS, Topics.CHECKPOINT_ALERTS,
-                TrackerStackResource.CLIENTS_TOPIC, Duration.ofSeconds(1), Duration.ofMillis(200), INSTANCE);
+                TrackerStackResource.CLIENTS_TOPIC, Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofDays(7),
+                Duration.ofSeconds(10), 1000, INSTANCE);
         KafkaStreams streams = new KafkaStreams(TrackerTopology.build(settings, new TrackerMetrics(new SimpleMeterRegistry())), props);
         Instant since = Instant.now();
         try (LifecycleTopics topics = new LifecycleTopics(bootstrapServers)) {

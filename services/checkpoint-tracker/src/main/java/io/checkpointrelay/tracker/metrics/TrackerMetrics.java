@@ -21,7 +21,10 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code relay_tracker_rejected_requests_total}, {@code relay_tracker_reposted_requests_total},
  * {@code relay_tracker_counter_restarts_total}, {@code relay_tracker_skipped_events_total{reason}};</li>
  * <li>{@code relay_tracker_stuck_clients}: clients currently marked stuck in the tasks this instance
- * runs (sum over instances for the total), updated by every check.</li>
+ * runs (sum over instances for the total), updated by every check;</li>
+ * <li>{@code relay_tracker_forgotten_clients_total{stuck}}: clients forgotten after
+ * {@code relay.tracker.forget-after} without an event; {@code stuck="true"} for those forgotten
+ * while stuck (their {@code stuck} alert gets no {@code recovered}).</li>
  * </ul>
  * Stream tasks report here; a task re-processing events after a crash (exactly-once rolls back
  * state and output, not metrics) may count them again.
@@ -36,6 +39,8 @@ public class TrackerMetrics {
     private final Counter rejected;
     private final Counter reposted;
     private final Counter restarts;
+    private final Counter forgotten;
+    private final Counter forgottenStuck;
     private final Map<Object, Integer> stuckPerTask = new ConcurrentHashMap<>();
 
     public TrackerMetrics(MeterRegistry registry) {
@@ -57,6 +62,8 @@ public class TrackerMetrics {
                 .description("Re-posts of a checkpoint request the client was still waiting for").register(registry);
         restarts = Counter.builder("relay.tracker.counter.restarts")
                 .description("Clients that restarted their checkpoint request id counter").register(registry);
+        forgotten = forgottenCounter(registry, false);
+        forgottenStuck = forgottenCounter(registry, true);
         Gauge.builder("relay.tracker.stuck.clients", stuckPerTask, counts -> counts.values().stream().mapToInt(Integer::intValue).sum())
                 .description("Clients marked stuck in the stream tasks of this instance").register(registry);
     }
@@ -74,9 +81,14 @@ public class TrackerMetrics {
         }
     }
 
-    /** An event the tracker cannot fold (unknown version, missing or foreign key). */
+    /** An event the tracker cannot fold (unknown version, missing or foreign key) or skips (stale: older than the retention). */
     public void skipped(String reason) {
         registry.counter("relay.tracker.skipped.events", "reason", reason).increment();
+    }
+
+    /** A client forgotten after the retention; {@code stuck}: it was marked stuck then. */
+    public void forgotten(boolean stuck) {
+        (stuck ? forgottenStuck : forgotten).increment();
     }
 
     /** The number of stuck clients a task holds, as its latest check counted them. */
@@ -87,5 +99,11 @@ public class TrackerMetrics {
     /** A task this instance no longer runs. */
     public void taskClosed(Object task) {
         stuckPerTask.remove(task);
+    }
+
+    private static Counter forgottenCounter(MeterRegistry registry, boolean stuck) {
+        return Counter.builder("relay.tracker.forgotten.clients")
+                .description("Clients forgotten after relay.tracker.forget-after without an event")
+                .tag("stuck", Boolean.toString(stuck)).register(registry);
     }
 }

@@ -50,6 +50,9 @@ import io.checkpointrelay.protocol.upload.ClientKey;
  * request. A counter restart starts a new wait.</li>
  * <li><b>A user switch on one client id</b> needs no rule: the key is (user, client), so the new
  * user's requests fold into a state of their own and the old user's state stays as it was.</li>
+ * <li><b>A forgotten client</b> (no event for {@code relay.tracker.forget-after}) has no state
+ * any more: its next event folds into an empty state like a new client's, so any id is its
+ * first request and no rule above compares it with the forgotten ones.</li>
  * <li><b>Latencies</b> are measured for the latest request, each once: when both stages of a pair
  * have reached its id, the difference of their first-arrival times (never below zero: emitters'
  * clocks differ and {@code requested} is stamped after the acknowledgement). The measured pairs

@@ -3,8 +3,11 @@ package io.checkpointrelay.tracker.state;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -94,6 +97,18 @@ public record ClientState(
         return waitingIn() != null;
     }
 
+    /**
+     * When the latest event that changed this state was made (by its emitter's clock): the newest
+     * time the state records. Duplicates and late events change nothing, so they do not count.
+     * What {@code relay.tracker.forget-after} is measured from.
+     */
+    @JsonIgnore
+    public Instant lastEventAt() {
+        return Stream.of(timeOf(requested), timeOf(applied), timeOf(replicated), timeOf(delivered),
+                lastRejection == null ? null : lastRejection.at(), lastRepostAt, restartedAt)
+                .filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null);
+    }
+
     @JsonIgnore
     public ClientKey clientKey() {
         return new ClientKey(userId, clientId);
@@ -102,6 +117,10 @@ public record ClientState(
     public ClientState withStuck(StuckMark mark) {
         return new ClientState(version, userId, clientId, requested, applied, replicated, delivered, lastRejection, reposts,
                 lastRepostAt, counterRestarts, restartedAt, waitingSince, mark, latenciesRecorded);
+    }
+
+    private static Instant timeOf(StageMark mark) {
+        return mark == null ? null : mark.at();
     }
 
     private static Set<Latency> enumSet(Collection<Latency> latencies) {

@@ -27,6 +27,14 @@ import io.checkpointrelay.tracker.state.StuckRule;
  * as an event ends a stuck client's wait, and every check interval (wall clock) marks the clients
  * that have waited too long ({@link StuckRule}). Only clients that wait are kept in the
  * {@value TrackerTopology#WAITING_STORE} index, so a check reads those, not every client.
+ *
+ * <p>A slower wall-clock check forgets the clients that had no event for
+ * {@code relay.tracker.forget-after} ({@link ForgetSweep}, a bounded number per run): their state
+ * leaves both stores and a tombstone goes to the clients topic, so every instance's global store
+ * drops them too. No alert: a forgotten stuck client simply leaves the stuck list and the stuck
+ * count (its {@code stuck} alert stands without a {@code recovered}); forgotten clients are
+ * counted, stuck or not. A forgotten client's next event folds into an empty state, as a new
+ * client's does; an event older than the retention does not bring a client back.
  */
 final class ClientFoldProcessor implements Processor<String, CheckpointEvent, String, Object> {
 
@@ -35,6 +43,7 @@ final class ClientFoldProcessor implements Processor<String, CheckpointEvent, St
     private final TrackerSettings settings;
     private final TrackerMetrics metrics;
     private final StuckRule stuckRule;
+    private final ForgetSweep forgetSweep;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ClientState> states;
     private KeyValueStore<String, Long> waiting;
@@ -44,6 +53,7 @@ final class ClientFoldProcessor implements Processor<String, CheckpointEvent, St
         this.settings = settings;
         this.metrics = metrics;
         this.stuckRule = new StuckRule(settings.stuckAfter(), settings.instance());
+        this.forgetSweep = new ForgetSweep(settings.forgetAfter(), settings.forgetCheckLimit());
     }
 
     @Override
@@ -53,6 +63,7 @@ final class ClientFoldProcessor implements Processor<String, CheckpointEvent, St
         this.waiting = context.getStateStore(TrackerTopology.WAITING_STORE);
         this.task = context.taskId();
         context.schedule(settings.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::check);
+        context.schedule(settings.forgetCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::forget);
     }
 
     @Override
@@ -64,6 +75,12 @@ final class ClientFoldProcessor implements Processor<String, CheckpointEvent, St
         }
         String key = client.toKafkaKey();
         ClientState before = states.get(key);
+        if (before == null && forgetSweep.isExpired(event.at(), now())) {
+            // A late or replayed event of a client forgotten (or never seen) within the retention.
+            metrics.skipped("stale");
+            LOG.debugf("Skipping lifecycle event older than relay.tracker.forget-after of a client not held: %s", event);
+            return;
+        }
         ClientFold.Result result = ClientFold.fold(before, client, event);
         metrics.folded(result);
         StuckRule.Verdict verdict = stuckRule.recovery(result.state(), now());
@@ -137,6 +154,27 @@ final class ClientFoldProcessor implements Processor<String, CheckpointEvent, St
             alert(key, verdict.alert(), wallClockMillis);
         }
         metrics.stuckClients(task, stuck);
+    }
+
+    /** Forgets the next clients of the sweep that had no event for the retention. */
+    private void forget(long wallClockMillis) {
+        List<KeyValue<String, ClientState>> expired = forgetSweep.next(states, Instant.ofEpochMilli(wallClockMillis));
+        int stuck = 0;
+        for (KeyValue<String, ClientState> client : expired) {
+            states.delete(client.key);
+            waiting.delete(client.key);
+            context.forward(new Record<String, Object>(client.key, null, wallClockMillis), TrackerTopology.CLIENTS_SINK);
+            boolean wasStuck = client.value != null && client.value.stuck() != null;
+            metrics.forgotten(wasStuck);
+            if (wasStuck) {
+                stuck++;
+                LOG.infof("Client %s forgotten while stuck (request %d, waiting since %s, last event %s): no recovered alert will follow",
+                        client.key, client.value.stuck().requestId(), client.value.stuck().since(), client.value.lastEventAt());
+            }
+        }
+        if (!expired.isEmpty()) {
+            LOG.infof("Forgot %d clients with no event for %s (%d of them stuck)", expired.size(), settings.forgetAfter(), stuck);
+        }
     }
 
     private void store(String key, ClientState state, long timestamp) {

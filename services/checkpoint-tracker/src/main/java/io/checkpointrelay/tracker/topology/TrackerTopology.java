@@ -26,7 +26,8 @@ import io.checkpointrelay.tracker.state.ClientState;
  * The fold owns the state of the clients of its partitions (persistent stores, changelogged, so
  * a new or restarted instance rebuilds them from the changelog, stuck marks included) and
  * publishes each changed state on the clients topic; every instance reads that topic into the
- * global store {@value #CLIENTS_STORE}, which the queries read. Run it with
+ * global store {@value #CLIENTS_STORE}, which the queries read; a forgotten client's tombstone
+ * removes it there (and, compacted, from the topic). Run it with
  * {@code processing.guarantee=exactly_once_v2}: a state change, its changelog record, its
  * published state and its alert are committed together with the input offset.
  */

@@ -8,6 +8,7 @@ import java.util.Properties;
 
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -32,10 +33,14 @@ final class TrackerDriver implements AutoCloseable {
     static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
     static final Duration STUCK_AFTER = Duration.ofSeconds(10);
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
+    static final Duration FORGET_AFTER = Duration.ofHours(1);
+    static final Duration FORGET_CHECK_INTERVAL = Duration.ofSeconds(10);
+    /** Small, so that a few clients take several forget checks. */
+    static final int FORGET_CHECK_LIMIT = 2;
     static final String INSTANCE = "checkpoint-tracker@test";
 
     private static final TrackerSettings SETTINGS = new TrackerSettings("events", "alerts", "clients", STUCK_AFTER, CHECK_INTERVAL,
-            INSTANCE);
+            FORGET_AFTER, FORGET_CHECK_INTERVAL, FORGET_CHECK_LIMIT, INSTANCE);
 
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final TopologyTestDriver driver;
@@ -60,7 +65,10 @@ final class TrackerDriver implements AutoCloseable {
         return now;
     }
 
-    /** Moves the wall clock; the stuck check runs for every interval passed. */
+    /**
+     * Moves the wall clock; each check (stuck, forget) whose time has come runs once, however
+     * many of its intervals passed (as in Kafka Streams, which skips missed wall-clock checks).
+     */
     void advance(Duration duration) {
         now = now.plus(duration);
         driver.advanceWallClockTime(duration);
@@ -125,6 +133,11 @@ final class TrackerDriver implements AutoCloseable {
     /** The states published since the last call. */
     List<ClientState> published() {
         return published.readValuesToList();
+    }
+
+    /** The records published since the last call, keyed: a null value is a tombstone. */
+    List<KeyValue<String, ClientState>> publishedRecords() {
+        return published.readKeyValuesToList();
     }
 
     @Override

@@ -1,0 +1,95 @@
+package io.checkpointrelay.systemtests;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+
+import io.checkpointrelay.protocol.Topics;
+import io.checkpointrelay.protocol.lifecycle.CheckpointEvent;
+import io.checkpointrelay.protocol.lifecycle.CheckpointStage;
+import io.checkpointrelay.protocol.lifecycle.ClientAlert;
+import io.checkpointrelay.protocol.lifecycle.LifecycleJson;
+import io.checkpointrelay.protocol.upload.ClientKey;
+import io.checkpointrelay.stack.LocalStack;
+
+/**
+ * The tracker's topics seen from outside: lifecycle events produced as the services emit them
+ * (without running a client through the services), and the alerts the tracker committed.
+ */
+final class LifecycleTopics implements AutoCloseable {
+
+    private final String bootstrapServers;
+    private final KafkaProducer<String, CheckpointEvent> producer;
+
+    LifecycleTopics(LocalStack stack) {
+        this.bootstrapServers = stack.kafka().bootstrapServers();
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new LifecycleJson.EventSerializer());
+    }
+
+    static CheckpointEvent event(ClientKey client, CheckpointStage stage, long requestId, Instant at) {
+        return new CheckpointEvent(CheckpointEvent.VERSION, stage, client.userId(), client.clientId(), requestId, at,
+                "system-test@localhost/1", stage == CheckpointStage.REQUESTED ? Boolean.FALSE : null, null, null);
+    }
+
+    /** The partition of the events topic a client's events go to (the producer's default partitioner). */
+    static int partitionOf(ClientKey client) {
+        return Utils.toPositive(Utils.murmur2(client.toKafkaKey().getBytes(StandardCharsets.UTF_8))) % LocalStack.UPLOAD_PARTITIONS;
+    }
+
+    void send(CheckpointEvent... events) {
+        try {
+            for (CheckpointEvent event : events) {
+                producer.send(new ProducerRecord<>(Topics.CHECKPOINT_EVENTS, event.clientKey().toKafkaKey(), event)).get();
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("Cannot send lifecycle events", e);
+        }
+    }
+
+    /** Every alert committed so far: the topic read from its start to its last stable offset. */
+    List<ClientAlert> alerts() {
+        List<ClientAlert> alerts = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.CHECKPOINT_ALERTS, TestStack.WAIT).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, TestStack.WAIT);
+            long deadline = System.nanoTime() + TestStack.WAIT.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p, TestStack.WAIT) < ends.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Alerts not read to " + ends + " within " + TestStack.WAIT.toSeconds() + " s");
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    alerts.add(LifecycleJson.fromBytes(record.value(), ClientAlert.class));
+                }
+            }
+        }
+        return alerts;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
