@@ -4,7 +4,7 @@ import static io.checkpointrelay.protocol.lifecycle.CheckpointStage.APPLIED;
 import static io.checkpointrelay.protocol.lifecycle.CheckpointStage.DELIVERED;
 import static io.checkpointrelay.protocol.lifecycle.CheckpointStage.REPLICATED;
 import static io.checkpointrelay.protocol.lifecycle.CheckpointStage.REQUESTED;
-import static io.checkpointrelay.systemtests.LifecycleTopics.event;
+import static io.checkpointrelay.stack.client.LifecycleTopics.event;
 import static io.checkpointrelay.systemtests.TestStack.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,6 +42,7 @@ import io.checkpointrelay.protocol.upload.ClientKey;
 import io.checkpointrelay.stack.LocalStack;
 import io.checkpointrelay.stack.RelayService;
 import io.checkpointrelay.stack.ServiceProcess;
+import io.checkpointrelay.stack.client.LifecycleTopics;
 import io.checkpointrelay.stack.client.TrackerClient;
 
 /**
@@ -84,7 +85,7 @@ class TrackerScaleOutIT {
         String operator = stack.tokens().issue("operator", Duration.ofHours(1), Map.of("groups", List.of("relay-operator")));
         first = new TrackerClient(firstProcess.uri(), operator);
         second = new TrackerClient(secondProcess.uri(), operator);
-        topics = new LifecycleTopics(stack);
+        topics = new LifecycleTopics(stack.kafka().bootstrapServers());
     }
 
     @AfterAll
@@ -193,7 +194,8 @@ class TrackerScaleOutIT {
         Map<Integer, List<ClientKey>> byPartition = new TreeMap<>();
         for (int n = 0; byPartition.values().stream().mapToInt(List::size).sum() < PER_PARTITION * LocalStack.UPLOAD_PARTITIONS; n++) {
             ClientKey client = new ClientKey(prefix + "-" + n, "device");
-            List<ClientKey> clients = byPartition.computeIfAbsent(LifecycleTopics.partitionOf(client), p -> new ArrayList<>());
+            List<ClientKey> clients = byPartition.computeIfAbsent(LifecycleTopics.partitionOf(client, LocalStack.UPLOAD_PARTITIONS),
+                    p -> new ArrayList<>());
             if (clients.size() < PER_PARTITION) {
                 clients.add(client);
             }
@@ -245,7 +247,8 @@ class TrackerScaleOutIT {
     }
 
     private static Map<Integer, Set<String>> byPartition(List<ClientAlert> alerts) {
-        return alerts.stream().collect(Collectors.groupingBy(alert -> LifecycleTopics.partitionOf(new ClientKey(alert.userId(), alert.clientId())),
+        return alerts.stream().collect(Collectors.groupingBy(
+                alert -> LifecycleTopics.partitionOf(new ClientKey(alert.userId(), alert.clientId()), LocalStack.UPLOAD_PARTITIONS),
                 TreeMap::new, Collectors.mapping(ClientAlert::instance, Collectors.toCollection(TreeSet::new))));
     }
 

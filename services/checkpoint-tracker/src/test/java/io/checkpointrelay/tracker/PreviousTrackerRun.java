@@ -4,7 +4,7 @@ import static io.checkpointrelay.protocol.lifecycle.CheckpointStage.APPLIED;
 import static io.checkpointrelay.protocol.lifecycle.CheckpointStage.DELIVERED;
 import static io.checkpointrelay.protocol.lifecycle.CheckpointStage.REPLICATED;
 import static io.checkpointrelay.protocol.lifecycle.CheckpointStage.REQUESTED;
-import static io.checkpointrelay.tracker.LifecycleTopics.event;
+import static io.checkpointrelay.stack.client.LifecycleTopics.event;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +23,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import io.checkpointrelay.protocol.Topics;
 import io.checkpointrelay.protocol.lifecycle.ClientAlert;
 import io.checkpointrelay.protocol.upload.ClientKey;
+import io.checkpointrelay.stack.client.LifecycleTopics;
 import io.checkpointrelay.tracker.metrics.TrackerMetrics;
 import io.checkpointrelay.tracker.topology.TrackerSettings;
 import io.checkpointrelay.tracker.topology.TrackerTopology;

@@ -1,5 +1,6 @@
-package io.checkpointrelay.tracker;
+package io.checkpointrelay.stack.client;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -25,7 +27,10 @@ import io.checkpointrelay.protocol.lifecycle.ClientAlert;
 import io.checkpointrelay.protocol.lifecycle.LifecycleJson;
 import io.checkpointrelay.protocol.upload.ClientKey;
 
-/** Emits lifecycle events as the services do, and reads the committed alerts. */
+/**
+ * The tracker's topics seen from outside, for tests: lifecycle events produced as the services
+ * emit them (without running a client through the services), and the alerts the tracker committed.
+ */
 public final class LifecycleTopics implements AutoCloseable {
 
     private final String bootstrapServers;
@@ -41,6 +46,11 @@ public final class LifecycleTopics implements AutoCloseable {
     public static CheckpointEvent event(ClientKey client, CheckpointStage stage, long requestId, Instant at) {
         return new CheckpointEvent(CheckpointEvent.VERSION, stage, client.userId(), client.clientId(), requestId, at, "test@localhost/1",
                 stage == CheckpointStage.REQUESTED ? Boolean.FALSE : null, null, null);
+    }
+
+    /** The partition of a topic with {@code partitions} partitions a client's events go to (the producer's default partitioner). */
+    public static int partitionOf(ClientKey client, int partitions) {
+        return Utils.toPositive(Utils.murmur2(client.toKafkaKey().getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     public void send(CheckpointEvent... events) {
