@@ -6,8 +6,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -15,6 +18,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.network.ListenerName;
@@ -37,14 +42,23 @@ import kafka.server.KafkaRaftServer;
  * looks to clients. The test kit cannot restart its node on fixed ports, so after the first stop
  * the node runs as a plain {@link KafkaRaftServer} (what {@code kafka-server-start} runs)
  * with the ports the kit had bound.
+ *
+ * <p>With three or more brokers the cluster is laid out for losing one: a separate controller,
+ * topics (the ones created here, the internal ones, and those clients create such as Kafka
+ * Streams' changelogs) replicated three times with {@code min.insync.replicas=2}, so an
+ * {@code acks=all} write still succeeds while one broker is down. One broker can then be
+ * {@link #stopBroker(int) stopped} and {@link #startBroker(int) started} again on its address.
  */
 public final class LocalKafka implements AutoCloseable {
 
     private static final String CLUSTER_ID = "Y2hlY2twb2ludC1yZWxheQ";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** From this many brokers on, topics tolerate the loss of one broker without refusing acks=all writes. */
+    private static final int FAULT_TOLERANT_BROKERS = 3;
 
     private final boolean temporary;
     private final String bootstrapServers;
+    private final int brokers;
     /** The running test kit, until the first {@link #stop()}. */
     private KafkaClusterTestKit cluster;
     /** After the first stop: the node's configuration with its ports fixed. */
@@ -52,9 +66,10 @@ public final class LocalKafka implements AutoCloseable {
     /** After a {@link #start()} that followed a stop. */
     private KafkaRaftServer node;
 
-    private LocalKafka(KafkaClusterTestKit cluster, boolean temporary) {
+    private LocalKafka(KafkaClusterTestKit cluster, boolean temporary, int brokers) {
         this.cluster = cluster;
         this.temporary = temporary;
+        this.brokers = brokers;
         this.bootstrapServers = cluster.bootstrapServers();
     }
 
@@ -63,13 +78,22 @@ public final class LocalKafka implements AutoCloseable {
         return start(null, 1);
     }
 
+    /** {@code brokers} brokers (and one controller) with their data in a temporary directory, deleted on {@link #close()}. */
+    public static LocalKafka startTemporary(int brokers) throws Exception {
+        return start(null, brokers);
+    }
+
     /**
      * Starts a cluster.
      *
      * @param dataDirectory where logs live and are reused on the next start, or null for a temporary one
-     * @param brokers       how many brokers (with one controller); topics may then use that replication factor
+     * @param brokers       how many brokers: 1 is a combined broker and controller; more run beside
+     *                      one controller of their own, and from 3 on topics survive the loss of one broker
      */
     public static LocalKafka start(Path dataDirectory, int brokers) throws Exception {
+        if (brokers < 1) {
+            throw new IllegalArgumentException("at least one broker, got " + brokers);
+        }
         TestKitNodes.Builder nodes = new TestKitNodes.Builder()
                 .setClusterId(CLUSTER_ID)
                 .setCombined(brokers == 1)
@@ -83,15 +107,28 @@ public final class LocalKafka implements AutoCloseable {
                 formatted = entries.anyMatch(p -> p.getFileName().toString().equals("meta.properties"));
             }
         }
-        short internalReplication = (short) Math.min(brokers, 3);
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
+        String replication = Integer.toString(replicationFactor(brokers));
+        String minInSync = Integer.toString(minInSyncReplicas(brokers));
+        KafkaClusterTestKit.Builder kit = new KafkaClusterTestKit.Builder(nodes.build());
+        if (brokers > 1) {
+            // Brokers heartbeat the controller every 2 s by default, and a restarted broker may only
+            // register again once its previous session (9 s) has expired: both shortened so a
+            // broker starts, stops and comes back in seconds. One node needs neither.
+            kit.setConfigProp("broker.heartbeat.interval.ms", "500")
+                    .setConfigProp("broker.session.timeout.ms", "3000");
+        }
+        KafkaClusterTestKit cluster = kit
                 .setDeleteOnClose(dataDirectory == null)
                 .setConfigProp("auto.create.topics.enable", "false")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("offsets.topic.replication.factor", Short.toString(internalReplication))
+                // Topics clients create with the broker's defaults (Kafka Streams' changelog and
+                // repartition topics with replication.factor=-1) are as safe as the declared ones.
+                .setConfigProp("default.replication.factor", replication)
+                .setConfigProp("min.insync.replicas", minInSync)
+                .setConfigProp("offsets.topic.replication.factor", replication)
                 .setConfigProp("offsets.topic.num.partitions", "5")
-                .setConfigProp("transaction.state.log.replication.factor", Short.toString(internalReplication))
-                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("transaction.state.log.replication.factor", replication)
+                .setConfigProp("transaction.state.log.min.isr", minInSync)
                 .setConfigProp("log.flush.interval.messages", "1000")
                 .build();
         if (!formatted) {
@@ -99,7 +136,27 @@ public final class LocalKafka implements AutoCloseable {
         }
         cluster.startup();
         cluster.waitForReadyBrokers();
-        return new LocalKafka(cluster, dataDirectory == null);
+        return new LocalKafka(cluster, dataDirectory == null, brokers);
+    }
+
+    /** Replicas per partition on a cluster of {@code brokers}: up to three. */
+    private static int replicationFactor(int brokers) {
+        return Math.min(brokers, FAULT_TOLERANT_BROKERS);
+    }
+
+    /** Two in-sync replicas for an acks=all write once there are three, so one broker may be down; one below that. */
+    private static int minInSyncReplicas(int brokers) {
+        return brokers >= FAULT_TOLERANT_BROKERS ? 2 : 1;
+    }
+
+    /** How many brokers the cluster was started with (stopped ones included). */
+    public int brokers() {
+        return brokers;
+    }
+
+    /** Replicas per partition of the topics {@link #createTopic(String, int, Map)} creates: {@code min(3, brokers)}. */
+    public int replicationFactor() {
+        return replicationFactor(brokers);
     }
 
     /** The same across {@link #stop()} and {@link #start()}. */
@@ -110,6 +167,90 @@ public final class LocalKafka implements AutoCloseable {
     /** The test kit itself, for fault tests that stop one broker of several; null once {@link #stop()} was used. */
     public synchronized KafkaClusterTestKit cluster() {
         return cluster;
+    }
+
+    /** The brokers' node ids, stopped ones included. */
+    public synchronized SortedSet<Integer> brokerIds() {
+        return new TreeSet<>(runningKit().brokers().keySet());
+    }
+
+    /**
+     * Shuts one broker down in order (as SIGTERM would: partitions it leads move to another
+     * in-sync replica first), keeping its data and address; the others go on serving. Only on a
+     * cluster of several brokers; a single node is stopped with {@link #stop()}.
+     */
+    public synchronized void stopBroker(int nodeId) {
+        if (brokers < 2) {
+            throw new IllegalStateException("A single-node cluster is stopped as a whole with stop()");
+        }
+        broker(nodeId).shutdown();
+    }
+
+    /**
+     * Starts a broker {@link #stopBroker(int) stopped} before, on the same address and data, and
+     * waits until it is back in the in-sync replicas of every partition it holds, so that the
+     * cluster can again lose a broker.
+     */
+    public synchronized void startBroker(int nodeId) throws InterruptedException {
+        broker(nodeId).startup();
+        awaitInSync(nodeId);
+    }
+
+    /** The node id of the partition's leader, or empty while it has none. */
+    public OptionalInt leader(TopicPartition partition) throws InterruptedException, ExecutionException {
+        try (Admin admin = admin()) {
+            return leader(admin, partition);
+        }
+    }
+
+    /** The node id of the partition's leader, or empty while it has none. */
+    public static OptionalInt leader(Admin admin, TopicPartition partition) throws InterruptedException, ExecutionException {
+        TopicPartitionInfo info = admin.describeTopics(List.of(partition.topic())).allTopicNames().get()
+                .get(partition.topic()).partitions().get(partition.partition());
+        Node leader = info.leader();
+        return leader == null || leader.isEmpty() ? OptionalInt.empty() : OptionalInt.of(leader.id());
+    }
+
+    private BrokerServer broker(int nodeId) {
+        BrokerServer broker = runningKit().brokers().get(nodeId);
+        if (broker == null) {
+            throw new IllegalArgumentException("No broker " + nodeId + "; brokers are " + runningKit().brokers().keySet());
+        }
+        return broker;
+    }
+
+    private KafkaClusterTestKit runningKit() {
+        if (cluster == null) {
+            throw new IllegalStateException("The cluster was stopped or closed");
+        }
+        return cluster;
+    }
+
+    /** Waits until every partition (internal ones too) that has a replica on the broker lists it as in sync. */
+    private void awaitInSync(int nodeId) throws InterruptedException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        String lastProblem = "no answer yet";
+        try (Admin admin = admin()) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
+                    List<String> behind = admin.describeTopics(topics).allTopicNames().get().values().stream()
+                            .flatMap(topic -> topic.partitions().stream()
+                                    .filter(p -> p.replicas().stream().anyMatch(r -> r.id() == nodeId))
+                                    .filter(p -> p.isr().stream().noneMatch(r -> r.id() == nodeId))
+                                    .map(p -> topic.name() + "-" + p.partition()))
+                            .toList();
+                    if (behind.isEmpty()) {
+                        return;
+                    }
+                    lastProblem = "not in sync yet on " + behind;
+                } catch (ExecutionException e) {
+                    lastProblem = String.valueOf(e.getCause());
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("Broker " + nodeId + " was not back in sync within " + READY_TIMEOUT.toSeconds() + " s: " + lastProblem);
     }
 
     /**
@@ -184,6 +325,18 @@ public final class LocalKafka implements AutoCloseable {
         return Admin.create(props);
     }
 
+    /**
+     * Creates the topic unless it exists, replicated {@link #replicationFactor()} times, with
+     * {@code min.insync.replicas=2} from three brokers on: what the stack's topics use.
+     */
+    public void createTopic(String name, int partitions, Map<String, String> config) throws InterruptedException, ExecutionException {
+        Map<String, String> withReplication = new HashMap<>(config);
+        if (brokers >= FAULT_TOLERANT_BROKERS) {
+            withReplication.putIfAbsent("min.insync.replicas", Integer.toString(minInSyncReplicas(brokers)));
+        }
+        createTopic(name, partitions, replicationFactor(), withReplication);
+    }
+
     /** Creates the topic unless it exists. */
     public void createTopic(String name, int partitions, int replicationFactor, Map<String, String> config)
             throws InterruptedException, ExecutionException {
@@ -200,8 +353,9 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
+    /** Creates the topic unless it exists, as {@link #createTopic(String, int, Map)} does. */
     public void createTopic(String name, int partitions) throws InterruptedException, ExecutionException {
-        createTopic(name, partitions, 1, Map.of());
+        createTopic(name, partitions, Map.of());
     }
 
     @Override

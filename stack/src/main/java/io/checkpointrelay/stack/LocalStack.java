@@ -40,6 +40,7 @@ public final class LocalStack implements AutoCloseable {
     private final Path logDirectory;
     private final StartupListener listener;
     private final boolean preferDefaultPorts;
+    private final int kafkaBrokers;
     private final Map<RelayService, Map<String, String>> configOverrides;
     private final Map<RelayService, ServiceProcess> services = new EnumMap<>(RelayService.class);
     private final List<ServiceProcess> extraInstances = new ArrayList<>();
@@ -59,6 +60,7 @@ public final class LocalStack implements AutoCloseable {
         this.logDirectory = builder.logDirectory != null ? builder.logDirectory.toAbsolutePath() : this.dataDirectory.resolve("logs");
         this.listener = builder.listener;
         this.preferDefaultPorts = builder.preferDefaultPorts;
+        this.kafkaBrokers = builder.kafkaBrokers;
         this.configOverrides = builder.configOverrides;
     }
 
@@ -72,9 +74,23 @@ public final class LocalStack implements AutoCloseable {
         private Path logDirectory;
         private StartupListener listener = StartupListener.SILENT;
         private boolean preferDefaultPorts;
+        private int kafkaBrokers = 1;
         private final Map<RelayService, Map<String, String>> configOverrides = new EnumMap<>(RelayService.class);
 
         private Builder() {
+        }
+
+        /**
+         * How many Kafka brokers: 1 by default (fastest start); 3 for a cluster that loses a
+         * broker without losing an acknowledged write (topics replicated 3 times, min.insync.replicas=2),
+         * see {@link LocalKafka#start(Path, int)}. A data directory must always be used with the same number.
+         */
+        public Builder kafkaBrokers(int kafkaBrokers) {
+            if (kafkaBrokers < 1) {
+                throw new IllegalArgumentException("at least one Kafka broker, got " + kafkaBrokers);
+            }
+            this.kafkaBrokers = kafkaBrokers;
+            return this;
         }
 
         /** The repository with the packaged services; {@link RelayHome#find()} by default. */
@@ -175,14 +191,16 @@ public final class LocalStack implements AutoCloseable {
     private void startKafka() throws Exception {
         long started = System.nanoTime();
         listener.starting("kafka", "data in " + dataDirectory.resolve("kafka"));
-        kafka = LocalKafka.start(dataDirectory.resolve("kafka"), 1);
+        kafka = LocalKafka.start(dataDirectory.resolve("kafka"), kafkaBrokers);
+        // Every topic the relay uses, replicated as the cluster allows (LocalKafka.createTopic).
         kafka.createTopic(Topics.UPLOADS, UPLOAD_PARTITIONS);
         kafka.createTopic(Topics.DEAD_LETTERS, UPLOAD_PARTITIONS);
         kafka.createTopic(Topics.CHECKPOINT_EVENTS, UPLOAD_PARTITIONS);
         kafka.createTopic(Topics.CHECKPOINT_ALERTS, UPLOAD_PARTITIONS);
-        kafka.createTopic(Topics.TRACKER_CLIENTS, UPLOAD_PARTITIONS, 1, Map.of("cleanup.policy", "compact"));
+        kafka.createTopic(Topics.TRACKER_CLIENTS, UPLOAD_PARTITIONS, Map.of("cleanup.policy", "compact"));
         listener.ready("kafka", kafka.bootstrapServers() + ", topics " + String.join(", ", Topics.UPLOADS, Topics.DEAD_LETTERS,
-                Topics.CHECKPOINT_EVENTS, Topics.CHECKPOINT_ALERTS, Topics.TRACKER_CLIENTS) + " (" + UPLOAD_PARTITIONS + " partitions)",
+                Topics.CHECKPOINT_EVENTS, Topics.CHECKPOINT_ALERTS, Topics.TRACKER_CLIENTS) + " (" + UPLOAD_PARTITIONS + " partitions"
+                + (kafkaBrokers > 1 ? ", " + kafkaBrokers + " brokers, replication factor " + kafka.replicationFactor() : "") + ")",
                 since(started));
     }
 

@@ -17,6 +17,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -91,6 +94,39 @@ class EmbeddedInfrastructureTest {
                 }
             }
             assertThat(readAll(kafka, "restart", 3)).containsExactly("before", "after first", "after second");
+        }
+    }
+
+    /**
+     * Three brokers: a topic replicated three times with min.insync.replicas=2 takes acks=all
+     * writes while its leader is down, from a producer that knew all brokers; the broker comes
+     * back on its address and into the in-sync replicas, and no record is lost or doubled.
+     */
+    @Test
+    void aClusterOfThreeKeepsTakingWritesWhileALeaderIsDownAndTakesTheBrokerBack() throws Exception {
+        try (LocalKafka kafka = LocalKafka.startTemporary(3)) {
+            assertThat(kafka.bootstrapServers().split(",")).hasSize(3);
+            kafka.createTopic("failover", 1);
+            TopicPartition partition = new TopicPartition("failover", 0);
+            try (var admin = kafka.admin()) {
+                TopicPartitionInfo info = admin.describeTopics(List.of("failover")).allTopicNames().get().get("failover").partitions().getFirst();
+                assertThat(info.replicas()).hasSize(3);
+                assertThat(admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, "failover"))).all().get()
+                        .values().iterator().next().get("min.insync.replicas").value()).isEqualTo("2");
+            }
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("failover", "k", "before")).get();
+                int leader = kafka.leader(partition).orElseThrow();
+                kafka.stopBroker(leader);
+                assertThat(kafka.leader(partition).orElseThrow()).as("leader after its broker stopped").isNotEqualTo(leader);
+                producer.send(new ProducerRecord<>("failover", "k", "while down")).get();
+                kafka.startBroker(leader);
+                producer.send(new ProducerRecord<>("failover", "k", "after")).get();
+            }
+            assertThat(readAll(kafka, "failover", 3)).containsExactly("before", "while down", "after");
         }
     }
 

@@ -67,6 +67,11 @@ final class UploadLoad implements AutoCloseable {
         return total;
     }
 
+    /** The longest any step took from its first attempt to its acknowledgement: how long the fault held a user up. */
+    Duration longestUpload() {
+        return devices.stream().map(UploadingDevice::longestUpload).max(Duration::compareTo).orElse(Duration.ZERO);
+    }
+
     private Map<String, String> failures() {
         return devices.stream().filter(d -> d.failure() != null)
                 .collect(Collectors.toMap(UploadingDevice::label, UploadingDevice::failure, (a, b) -> a, TreeMap::new));

@@ -10,6 +10,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 import io.checkpointrelay.protocol.upload.ClientKey;
 import io.checkpointrelay.protocol.upload.CrudEntry;
@@ -54,6 +57,7 @@ final class UploadingDevice {
     private final Map<Integer, UploadClient.Receipt> receipts = new ConcurrentHashMap<>();
     private final Map<Integer, AfterStep> afterSteps = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> retries = new ConcurrentHashMap<>();
+    private final AtomicLong longestUploadNanos = new AtomicLong();
     private volatile String failure;
 
     /**
@@ -69,6 +73,20 @@ final class UploadingDevice {
         this.pause = pause;
         this.uploads = new UploadClient(stack.uploadApiUri(), stack.tokens().issue(userId, Duration.ofHours(1)));
         this.writes = new TodoListWrites(userId, 1);
+    }
+
+    /**
+     * {@code count} devices labelled {@code <group>-01}, {@code <group>-02}, ...
+     *
+     * @param setup applied to each device before it is returned (an {@link #afterStep} action, say)
+     */
+    static List<UploadingDevice> group(LocalStack stack, String group, int count, int steps, Set<Integer> poisonSteps, Duration pause,
+            Consumer<UploadingDevice> setup) {
+        return IntStream.rangeClosed(1, count).mapToObj(i -> {
+            UploadingDevice device = new UploadingDevice(stack, "%s-%02d".formatted(group, i), steps, poisonSteps, pause);
+            setup.accept(device);
+            return device;
+        }).toList();
     }
 
     /** Runs {@code action} once step {@code step} is acknowledged; {@code step} must be before the last. */
@@ -106,10 +124,13 @@ final class UploadingDevice {
     }
 
     private UploadClient.Receipt uploadUntilAcknowledged(int step, List<CrudEntry> batch) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + GIVE_UP_AFTER.toNanos();
+        long started = System.nanoTime();
+        long deadline = started + GIVE_UP_AFTER.toNanos();
         while (true) {
             try {
-                return uploads.upload(clientId, (long) step, batch);
+                UploadClient.Receipt receipt = uploads.upload(clientId, (long) step, batch);
+                longestUploadNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
+                return receipt;
             } catch (UploadClient.UploadRejectedException e) {
                 if (e.status() < 500 || System.nanoTime() > deadline) {
                     throw e;
@@ -216,6 +237,11 @@ final class UploadingDevice {
         Map<String, Integer> counts = new TreeMap<>();
         retries.forEach((reason, count) -> counts.put(reason, count.get()));
         return counts;
+    }
+
+    /** The longest a step took from its first attempt to its acknowledgement, retries included. */
+    Duration longestUpload() {
+        return Duration.ofNanos(longestUploadNanos.get());
     }
 
     @Override

@@ -3,10 +3,6 @@ package io.checkpointrelay.systemtests;
 import static io.checkpointrelay.systemtests.TestStack.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,11 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +29,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.checkpointrelay.protocol.Topics;
 import io.checkpointrelay.protocol.upload.DeadLetter;
 import io.checkpointrelay.stack.LocalStack;
 import io.checkpointrelay.stack.RelayService;
@@ -69,6 +60,7 @@ class WritePathFaultIT {
     private static LocalStack stack;
     private static ListAudit audit;
     private static UploadsTopic uploadsTopic;
+    private static AppliedWrites applied;
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -82,6 +74,7 @@ class WritePathFaultIT {
                 .config(RelayService.WRITE_APPLIER, "mp.messaging.incoming.uploads.heartbeat.interval.ms", "1000"));
         audit = ListAudit.install(stack);
         uploadsTopic = new UploadsTopic(stack);
+        applied = new AppliedWrites(stack, audit, uploadsTopic);
         warmUp();
     }
 
@@ -90,7 +83,7 @@ class WritePathFaultIT {
         UploadingDevice device = new UploadingDevice(stack, "warm-up", 1, Set.of(), PAUSE);
         device.run();
         assertThat(device.failure()).as("warm-up upload").isNull();
-        assertThat(awaitCheckpoints(List.of(device))).as("warm-up checkpoint").isEmpty();
+        assertThat(applied.awaitCheckpoints(List.of(device))).as("warm-up checkpoint").isEmpty();
     }
 
     @AfterAll
@@ -127,7 +120,7 @@ class WritePathFaultIT {
             }
             applier.start();
             load.awaitFinished(LOAD_TIMEOUT);
-            assertAppliedOnceInOrderAndCheckpointed(devices);
+            applied.assertAppliedOnceInOrderAndCheckpointed(devices);
             report("kill: " + load.totalSteps() + " steps, retries " + load.retries() + ", applier since restart " + applierOutcomes()
                     + ", " + seconds(started));
         } finally {
@@ -150,7 +143,7 @@ class WritePathFaultIT {
             stack.kafka().start();
             report("Kafka broker down for " + seconds(down) + " at " + load.acknowledged() + " steps acknowledged");
             load.awaitFinished(LOAD_TIMEOUT);
-            assertAppliedOnceInOrderAndCheckpointed(devices);
+            applied.assertAppliedOnceInOrderAndCheckpointed(devices);
             report("kafka: " + load.totalSteps() + " steps, retries " + load.retries() + ", applier so far " + applierOutcomes()
                     + ", " + seconds(started));
         } finally {
@@ -171,7 +164,7 @@ class WritePathFaultIT {
             stack.postgres().start();
             report("PostgreSQL down for " + seconds(down) + " at " + load.acknowledged() + " steps acknowledged");
             load.awaitFinished(LOAD_TIMEOUT);
-            assertAppliedOnceInOrderAndCheckpointed(devices);
+            applied.assertAppliedOnceInOrderAndCheckpointed(devices);
             report("postgres: " + load.totalSteps() + " steps, retries " + load.retries() + ", applier so far " + applierOutcomes()
                     + ", " + seconds(started));
         } finally {
@@ -198,7 +191,7 @@ class WritePathFaultIT {
         long started = System.nanoTime();
         try (UploadLoad load = UploadLoad.start(devices)) {
             load.awaitFinished(LOAD_TIMEOUT);
-            assertAppliedOnceInOrderAndCheckpointed(devices);
+            applied.assertAppliedOnceInOrderAndCheckpointed(devices);
             report("duplicates: " + load.totalSteps() + " steps, applier so far " + applierOutcomes() + ", " + seconds(started));
         }
     }
@@ -225,7 +218,7 @@ class WritePathFaultIT {
         long started = System.nanoTime();
         try (UploadLoad load = UploadLoad.start(devices)) {
             load.awaitFinished(LOAD_TIMEOUT);
-            assertAppliedOnceInOrderAndCheckpointed(devices);
+            applied.assertAppliedOnceInOrderAndCheckpointed(devices);
         }
 
         List<UploadingDevice> refused = new ArrayList<>(refusedMidway);
@@ -249,12 +242,12 @@ class WritePathFaultIT {
         long started = System.nanoTime();
         try (UploadLoad load = UploadLoad.start(devices)) {
             load.awaitAcknowledged(FAULT_AT, WAIT);
-            Map<String, Long> firstBefore = applierOutcomes(first);
+            Map<String, Long> firstBefore = AppliedWrites.applierOutcomes(first);
             first.kill();
             report("first write-applier killed (SIGKILL) at " + load.acknowledged() + " steps acknowledged; it had settled " + firstBefore);
             load.awaitFinished(LOAD_TIMEOUT);
-            assertAppliedOnceInOrderAndCheckpointed(devices);
-            Map<String, Long> survivor = applierOutcomes(second);
+            applied.assertAppliedOnceInOrderAndCheckpointed(devices);
+            Map<String, Long> survivor = AppliedWrites.applierOutcomes(second);
             assertThat(survivor.getOrDefault("applied", 0L)).as("the second instance applied its share and took over").isPositive();
             report("pair: " + load.totalSteps() + " steps, retries " + load.retries() + ", survivor settled " + survivor + ", "
                     + seconds(started));
@@ -330,81 +323,14 @@ class WritePathFaultIT {
 
     private static List<UploadingDevice> devices(String group, int count, int steps, Set<Integer> poisonSteps,
             Consumer<UploadingDevice> setup) {
-        return IntStream.rangeClosed(1, count).mapToObj(i -> {
-            UploadingDevice device = new UploadingDevice(stack, "%s-%02d".formatted(group, i), steps, poisonSteps, PAUSE);
-            setup.accept(device);
-            return device;
-        }).toList();
-    }
-
-    /**
-     * Each device's checkpoints row reaches its last request id (so every batch before it was
-     * consumed), and its list was written exactly with the names of its applied steps, once
-     * each, in order.
-     */
-    private static void assertAppliedOnceInOrderAndCheckpointed(List<UploadingDevice> devices) throws Exception {
-        Map<String, Long> behind = awaitCheckpoints(devices);
-        Map<UUID, List<String>> written = audit.names(devices.stream().map(UploadingDevice::listId).toList());
-        Map<String, String> wrong = new TreeMap<>();
-        for (UploadingDevice device : devices) {
-            List<String> names = written.get(device.listId());
-            if (!names.equals(device.expectedNames())) {
-                wrong.put(device.label(), "written " + names + ", expected " + device.expectedNames());
-            }
-        }
-        if (!wrong.isEmpty()) {
-            // Evidence: was a batch written twice also queued twice (a retry), or consumed twice?
-            Map<String, List<String>> queued = uploadsTopic.batchIdsByListName();
-            for (UploadingDevice device : devices) {
-                List<String> notOnce = device.expectedNames().stream().filter(name -> queued.getOrDefault(name, List.of()).size() != 1)
-                        .map(name -> name + " as " + queued.getOrDefault(name, List.of())).toList();
-                wrong.computeIfPresent(device.label(), (label, what) -> what + "; on " + Topics.UPLOADS + ": "
-                        + (notOnce.isEmpty() ? "every step once" : notOnce));
-            }
-        }
-        assertThat(wrong).as("lists not written exactly once per applied step, in order").isEmpty();
-        assertThat(behind).as("checkpoint rows short of the last request id (device: stored checkpoint, -1 for none)").isEmpty();
-    }
-
-    /** Waits until every device's checkpoint row holds its last request id; answers those that never got there. */
-    private static Map<String, Long> awaitCheckpoints(List<UploadingDevice> devices) throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            Map<String, Long> stored = checkpoints(devices);
-            Map<String, Long> behind = new TreeMap<>();
-            for (UploadingDevice device : devices) {
-                long checkpoint = stored.getOrDefault(device.clientId(), -1L);
-                if (checkpoint != device.lastCheckpointRequestId()) {
-                    behind.put(device.label(), checkpoint);
-                }
-            }
-            if (behind.isEmpty() || System.nanoTime() > deadline) {
-                return behind;
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    /** The stored checkpoint per client id of the devices. */
-    private static Map<String, Long> checkpoints(List<UploadingDevice> devices) throws SQLException {
-        Map<String, Long> checkpoints = new HashMap<>();
-        try (Connection db = stack.postgres().connect(LocalStack.DATABASE);
-                PreparedStatement query = db.prepareStatement("SELECT client_id, checkpoint FROM checkpoints WHERE user_id = ANY (?)")) {
-            query.setArray(1, db.createArrayOf("text", devices.stream().map(UploadingDevice::userId).toArray()));
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    checkpoints.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-        }
-        return checkpoints;
+        return UploadingDevice.group(stack, group, count, steps, poisonSteps, PAUSE, setup);
     }
 
     /** A device with a checkpoint row (so it can be locked) and at least two steps still to upload. */
     private static UploadingDevice awaitDeviceWithCheckpointAndStepsToCome(List<UploadingDevice> devices) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            Map<String, Long> stored = checkpoints(devices);
+            Map<String, Long> stored = applied.checkpoints(devices);
             for (UploadingDevice device : devices) {
                 if (stored.containsKey(device.clientId()) && device.acknowledgedSteps() < device.steps() - 1) {
                     return device;
@@ -451,7 +377,7 @@ class WritePathFaultIT {
 
     /** Steps applied so far over the devices, from their checkpoint rows (step n carries request id n). */
     private static long appliedSteps(List<UploadingDevice> devices) throws SQLException {
-        return checkpoints(devices).values().stream().mapToLong(Long::longValue).sum();
+        return applied.checkpoints(devices).values().stream().mapToLong(Long::longValue).sum();
     }
 
     private record Rejection(String userId, String batchId, Long checkpointRequestId, String reason, String entriesType, JsonNode entries,
@@ -474,30 +400,9 @@ class WritePathFaultIT {
         return rejections;
     }
 
-    /**
-     * write-applier's settled records by outcome ({@code relay_applier_records_total}) since it
-     * last started: shows which of its paths (redelivery, client retry, rejection) a fault took.
-     */
+    /** write-applier's settled records by outcome since it last started, see {@link AppliedWrites#applierOutcomes}. */
     private static Map<String, Long> applierOutcomes() {
-        return applierOutcomes(stack.service(RelayService.WRITE_APPLIER));
-    }
-
-    private static Map<String, Long> applierOutcomes(ServiceProcess applier) {
-        Map<String, Long> outcomes = new TreeMap<>();
-        try {
-            HttpResponse<String> metrics = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(applier.uri().resolve("/q/metrics")).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            Matcher line = Pattern.compile("(?m)^relay_applier_records_total\\{.*outcome=\"([a-z_]+)\".*} ([0-9.E]+)$").matcher(metrics.body());
-            while (line.find()) {
-                outcomes.merge(line.group(1), (long) Double.parseDouble(line.group(2)), Long::sum);
-            }
-        } catch (IOException e) {
-            outcomes.put("unavailable: " + e, 0L);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return outcomes;
+        return AppliedWrites.applierOutcomes(stack.service(RelayService.WRITE_APPLIER));
     }
 
     private static String seconds(long startedNanos) {
