@@ -1,6 +1,7 @@
 package io.checkpointrelay.systemtests;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,10 @@ final class UploadingDevice {
     private final int steps;
     private final Set<Integer> poisonSteps;
     private final Duration pause;
-    private final UploadClient uploads;
+    private final String token;
+    /** The upload-api instances, taken in turn one attempt each, as a round-robin load balancer would. */
+    private volatile List<UploadClient> uploads;
+    private final AtomicInteger attempts = new AtomicInteger();
     private final TodoListWrites writes;
     private final Map<Integer, List<CrudEntry>> batches = new ConcurrentHashMap<>();
     private final Map<Integer, UploadClient.Receipt> receipts = new ConcurrentHashMap<>();
@@ -71,7 +75,8 @@ final class UploadingDevice {
         this.steps = steps;
         this.poisonSteps = Set.copyOf(poisonSteps);
         this.pause = pause;
-        this.uploads = new UploadClient(stack.uploadApiUri(), stack.tokens().issue(userId, Duration.ofHours(1)));
+        this.token = stack.tokens().issue(userId, Duration.ofHours(1));
+        this.uploads = List.of(new UploadClient(stack.uploadApiUri(), token));
         this.writes = new TodoListWrites(userId, 1);
     }
 
@@ -87,6 +92,12 @@ final class UploadingDevice {
             setup.accept(device);
             return device;
         }).toList();
+    }
+
+    /** Sends each attempt to the next of these upload-api instances in turn. */
+    UploadingDevice through(List<URI> uploadApis) {
+        uploads = uploadApis.stream().map(uri -> new UploadClient(uri, token)).toList();
+        return this;
     }
 
     /** Runs {@code action} once step {@code step} is acknowledged; {@code step} must be before the last. */
@@ -128,7 +139,8 @@ final class UploadingDevice {
         long deadline = started + GIVE_UP_AFTER.toNanos();
         while (true) {
             try {
-                UploadClient.Receipt receipt = uploads.upload(clientId, (long) step, batch);
+                List<UploadClient> instances = uploads;
+                UploadClient.Receipt receipt = instances.get(attempts.getAndIncrement() % instances.size()).upload(clientId, (long) step, batch);
                 longestUploadNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
                 return receipt;
             } catch (UploadClient.UploadRejectedException e) {

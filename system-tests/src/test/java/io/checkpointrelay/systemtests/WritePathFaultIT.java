@@ -258,6 +258,34 @@ class WritePathFaultIT {
         }
     }
 
+    /**
+     * Two upload-api instances take a client's attempts in turn (a round-robin load balancer);
+     * one is killed under load. Clients retry on the other: every acknowledged batch is applied
+     * once, in order, whichever instance queued it.
+     */
+    @Test
+    @Order(7)
+    void twoUploadApisServeTheClientsAndTheSurvivorOfAKillTakesTheirRetries() throws Exception {
+        ServiceProcess first = stack.service(RelayService.UPLOAD_API);
+        ServiceProcess second = stack.startExtraInstance(RelayService.UPLOAD_API);
+        List<UploadingDevice> devices = UploadingDevice.group(stack, "apis", DEVICES, STEPS, Set.of(), PAUSE,
+                device -> device.through(List.of(first.uri(), second.uri())));
+        long started = System.nanoTime();
+        try (UploadLoad load = UploadLoad.start(devices)) {
+            load.awaitAcknowledged(FAULT_AT, WAIT);
+            first.kill();
+            report("first upload-api killed (SIGKILL) at " + load.acknowledged() + " steps acknowledged");
+            load.awaitFinished(LOAD_TIMEOUT);
+            applied.assertAppliedOnceInOrderAndCheckpointed(devices);
+            assertThat(load.retries()).as("attempts on the killed instance were retried on the other").isNotEmpty();
+            report("apis: " + load.totalSteps() + " steps, retries " + load.retries() + ", " + seconds(started));
+        } finally {
+            if (!first.isAlive()) {
+                first.start();
+            }
+        }
+    }
+
     private static void assertDeadLetters(List<UploadingDevice> unreadable, List<UploadingDevice> refused) {
         Map<String, UploadingDevice> byKey = new HashMap<>();
         unreadable.forEach(d -> byKey.put(d.key().toKafkaKey(), d));
