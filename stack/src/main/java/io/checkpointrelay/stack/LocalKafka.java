@@ -38,7 +38,7 @@ import kafka.server.KafkaRaftServer;
  * the node runs as a plain {@link KafkaRaftServer} (what {@code kafka-server-start} runs)
  * with the ports the kit had bound.
  */
-public final class LocalKafka implements AutoCloseable {
+public final class LocalKafka implements KafkaBroker {
 
     private static final String CLUSTER_ID = "Y2hlY2twb2ludC1yZWxheQ";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -103,6 +103,7 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /** The same across {@link #stop()} and {@link #start()}. */
+    @Override
     public String bootstrapServers() {
         return bootstrapServers;
     }
@@ -116,6 +117,7 @@ public final class LocalKafka implements AutoCloseable {
      * Shuts the broker down in order (as SIGTERM would), keeping its data and address; clients
      * see the broker go away. Only for a single-node cluster with a data directory.
      */
+    @Override
     public synchronized void stop() throws Exception {
         if (cluster != null) {
             if (temporary || cluster.brokers().size() != 1 || cluster.controllers().size() != 1) {
@@ -127,6 +129,7 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /** Starts the broker again after {@link #stop()}, on the same ports and data, and waits until every partition has a leader. */
+    @Override
     public synchronized void start() throws Exception {
         if (cluster != null || node != null) {
             return;
@@ -178,6 +181,7 @@ public final class LocalKafka implements AutoCloseable {
         throw new IllegalStateException("Kafka was not ready within " + READY_TIMEOUT.toSeconds() + " s of its restart: " + lastProblem);
     }
 
+    @Override
     public Admin admin() {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
@@ -185,6 +189,7 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /** Creates the topic unless it exists. */
+    @Override
     public void createTopic(String name, int partitions, int replicationFactor, Map<String, String> config)
             throws InterruptedException, ExecutionException {
         try (Admin admin = admin()) {
@@ -200,6 +205,7 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
+    @Override
     public void createTopic(String name, int partitions) throws InterruptedException, ExecutionException {
         createTopic(name, partitions, 1, Map.of());
     }
