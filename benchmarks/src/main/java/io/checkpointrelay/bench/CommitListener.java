@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
-import io.checkpointrelay.stack.LocalPostgres;
+import io.checkpointrelay.stack.PostgresServer;
 
 /**
  * Sees write-applier's transactions commit from outside the services: a trigger on the demo's
@@ -37,7 +37,7 @@ final class CommitListener implements AutoCloseable {
     }
 
     /** Installs the trigger in {@code database} and starts listening. */
-    static CommitListener start(LocalPostgres postgres, String database) throws SQLException {
+    static CommitListener start(PostgresServer postgres, String database) throws SQLException {
         Connection connection = postgres.connect(database);
         try (Statement sql = connection.createStatement()) {
             sql.execute("CREATE OR REPLACE FUNCTION " + CHANNEL + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "

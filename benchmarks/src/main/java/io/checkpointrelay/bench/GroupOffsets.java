@@ -11,7 +11,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
-import io.checkpointrelay.stack.LocalKafka;
+import io.checkpointrelay.stack.KafkaBroker;
 
 /**
  * How far a consumer group has come on one topic, from outside the consumer: its committed
@@ -24,7 +24,7 @@ final class GroupOffsets implements AutoCloseable {
     private final String topic;
     private final List<TopicPartition> partitions;
 
-    GroupOffsets(LocalKafka kafka, String group, String topic) throws ExecutionException, InterruptedException {
+    GroupOffsets(KafkaBroker kafka, String group, String topic) throws ExecutionException, InterruptedException {
         this.admin = kafka.admin();
         this.group = group;
         this.topic = topic;

@@ -2,6 +2,7 @@ package io.checkpointrelay.bench;
 
 import java.util.Locale;
 
+import io.checkpointrelay.stack.LocalPostgres;
 import io.checkpointrelay.stack.LocalStack;
 import io.checkpointrelay.stack.RelayService;
 
@@ -13,7 +14,8 @@ record StackCpu(long uploadApi, long applier, long bridge, long tracker, long po
                 CpuTime.of(stack.service(RelayService.WRITE_APPLIER).pid(), false),
                 CpuTime.of(stack.service(RelayService.SYNC_BRIDGE).pid(), false),
                 CpuTime.of(stack.service(RelayService.CHECKPOINT_TRACKER).pid(), false),
-                CpuTime.postgres(stack.postgres().dataDirectory()),
+                // Benchmarks run on the default, embedded infrastructure: PostgreSQL is a local process.
+                CpuTime.postgres(((LocalPostgres) stack.postgres()).dataDirectory()),
                 CpuTime.of(ProcessHandle.current().pid(), false));
     }
 

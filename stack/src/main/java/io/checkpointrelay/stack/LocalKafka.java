@@ -7,21 +7,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.Properties;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -49,7 +45,7 @@ import kafka.server.KafkaRaftServer;
  * {@code acks=all} write still succeeds while one broker is down. One broker can then be
  * {@link #stopBroker(int) stopped} and {@link #startBroker(int) started} again on its address.
  */
-public final class LocalKafka implements AutoCloseable {
+public final class LocalKafka implements KafkaBroker {
 
     private static final String CLUSTER_ID = "Y2hlY2twb2ludC1yZWxheQ";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -155,11 +151,13 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /** Replicas per partition of the topics {@link #createTopic(String, int, Map)} creates: {@code min(3, brokers)}. */
+    @Override
     public int replicationFactor() {
         return replicationFactor(brokers);
     }
 
     /** The same across {@link #stop()} and {@link #start()}. */
+    @Override
     public String bootstrapServers() {
         return bootstrapServers;
     }
@@ -257,6 +255,7 @@ public final class LocalKafka implements AutoCloseable {
      * Shuts the broker down in order (as SIGTERM would), keeping its data and address; clients
      * see the broker go away. Only for a single-node cluster with a data directory.
      */
+    @Override
     public synchronized void stop() throws Exception {
         if (cluster != null) {
             if (temporary || cluster.brokers().size() != 1 || cluster.controllers().size() != 1) {
@@ -268,6 +267,7 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /** Starts the broker again after {@link #stop()}, on the same ports and data, and waits until every partition has a leader. */
+    @Override
     public synchronized void start() throws Exception {
         if (cluster != null || node != null) {
             return;
@@ -319,43 +319,17 @@ public final class LocalKafka implements AutoCloseable {
         throw new IllegalStateException("Kafka was not ready within " + READY_TIMEOUT.toSeconds() + " s of its restart: " + lastProblem);
     }
 
-    public Admin admin() {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        return Admin.create(props);
-    }
-
     /**
      * Creates the topic unless it exists, replicated {@link #replicationFactor()} times, with
      * {@code min.insync.replicas=2} from three brokers on: what the stack's topics use.
      */
+    @Override
     public void createTopic(String name, int partitions, Map<String, String> config) throws InterruptedException, ExecutionException {
         Map<String, String> withReplication = new HashMap<>(config);
         if (brokers >= FAULT_TOLERANT_BROKERS) {
             withReplication.putIfAbsent("min.insync.replicas", Integer.toString(minInSyncReplicas(brokers)));
         }
         createTopic(name, partitions, replicationFactor(), withReplication);
-    }
-
-    /** Creates the topic unless it exists. */
-    public void createTopic(String name, int partitions, int replicationFactor, Map<String, String> config)
-            throws InterruptedException, ExecutionException {
-        try (Admin admin = admin()) {
-            Set<String> existing = admin.listTopics().names().get();
-            if (existing.contains(name)) {
-                return;
-            }
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) replicationFactor).configs(config))).all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
-            }
-        }
-    }
-
-    /** Creates the topic unless it exists, as {@link #createTopic(String, int, Map)} does. */
-    public void createTopic(String name, int partitions) throws InterruptedException, ExecutionException {
-        createTopic(name, partitions, Map.of());
     }
 
     @Override

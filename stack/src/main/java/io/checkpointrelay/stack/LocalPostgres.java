@@ -3,10 +3,6 @@ package io.checkpointrelay.stack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -15,7 +11,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * directory it keeps its data across restarts (the local stack); without one it uses a fresh
  * temporary directory (tests). Connections use the {@code postgres} superuser with trust auth.
  */
-public final class LocalPostgres implements AutoCloseable {
+public final class LocalPostgres implements PostgresServer {
 
     public static final String USER = "postgres";
 
@@ -45,7 +41,7 @@ public final class LocalPostgres implements AutoCloseable {
         return pg;
     }
 
-    /** Starts the server again on the same port and data, after {@link #stop()}. */
+    @Override
     public synchronized void start() throws IOException {
         if (server != null) {
             return;
@@ -65,7 +61,7 @@ public final class LocalPostgres implements AutoCloseable {
                 .start();
     }
 
-    /** Stops the server, keeping its data, to simulate a database outage. */
+    @Override
     public synchronized void stop() throws IOException {
         if (server != null) {
             server.close();
@@ -81,34 +77,19 @@ public final class LocalPostgres implements AutoCloseable {
         return dataDirectory;
     }
 
+    @Override
+    public String user() {
+        return USER;
+    }
+
+    @Override
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://localhost:" + port + "/" + database;
     }
 
-    /** The URL form the Vert.x reactive client takes. */
+    @Override
     public String reactiveUrl(String database) {
         return "postgresql://localhost:" + port + "/" + database;
-    }
-
-    public Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(database), USER, "");
-    }
-
-    /** Creates the database unless it exists. */
-    public void createDatabase(String database) throws SQLException {
-        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
-            var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database.replace("'", "''") + "'");
-            if (!rs.next()) {
-                s.execute("CREATE DATABASE \"" + database.replace("\"", "\"\"") + "\"");
-            }
-        }
-    }
-
-    /** Runs a script of statements separated by semicolons (no semicolons inside literals). */
-    public void execute(String database, String script) throws SQLException {
-        try (Connection c = connect(database); Statement s = c.createStatement()) {
-            s.execute(script);
-        }
     }
 
     @Override

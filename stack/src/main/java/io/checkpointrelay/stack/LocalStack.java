@@ -25,6 +25,9 @@ import io.checkpointrelay.protocol.Topics;
  * everything persists across runs (the demo, {@code relay up}); without one it all lives in a
  * temporary directory deleted on {@link #close()} (system tests).
  *
+ * <p>Kafka and PostgreSQL come from an {@link Infrastructure}: the embedded ones by default (always
+ * for {@code relay demo} and {@code relay up}), containers when a test selects them.
+ *
  * <p>Layout of the data directory: {@code postgres/}, {@code kafka/}, {@code logs/} (one file
  * per service), {@code dev-jwt-secret}, and {@code .lock}, which keeps two stacks off one directory.
  */
@@ -44,10 +47,11 @@ public final class LocalStack implements AutoCloseable {
     private final Map<RelayService, Map<String, String>> configOverrides;
     private final Map<RelayService, ServiceProcess> services = new EnumMap<>(RelayService.class);
     private final List<ServiceProcess> extraInstances = new ArrayList<>();
+    private final Infrastructure infrastructure;
     private FileChannel lockChannel;
     private FileLock lock;
-    private LocalPostgres postgres;
-    private LocalKafka kafka;
+    private PostgresServer postgres;
+    private KafkaBroker kafka;
     private String jwtSecret;
     private DevTokens tokens;
     private Thread shutdownHook;
@@ -62,6 +66,7 @@ public final class LocalStack implements AutoCloseable {
         this.preferDefaultPorts = builder.preferDefaultPorts;
         this.kafkaBrokers = builder.kafkaBrokers;
         this.configOverrides = builder.configOverrides;
+        this.infrastructure = builder.infrastructure;
     }
 
     public static Builder builder() {
@@ -75,6 +80,7 @@ public final class LocalStack implements AutoCloseable {
         private StartupListener listener = StartupListener.SILENT;
         private boolean preferDefaultPorts;
         private int kafkaBrokers = 1;
+        private Infrastructure infrastructure = Infrastructure.EMBEDDED;
         private final Map<RelayService, Map<String, String>> configOverrides = new EnumMap<>(RelayService.class);
 
         private Builder() {
@@ -119,6 +125,12 @@ public final class LocalStack implements AutoCloseable {
         /** Use the default ports (services 8080-8082, PostgreSQL 5432) when free: for a stack people point apps at, never for tests. */
         public Builder preferDefaultPorts(boolean preferDefaultPorts) {
             this.preferDefaultPorts = preferDefaultPorts;
+            return this;
+        }
+
+        /** Where Kafka and PostgreSQL come from: {@link Infrastructure#EMBEDDED} by default; tests pass {@link TestInfrastructure#selected()}. */
+        public Builder infrastructure(Infrastructure infrastructure) {
+            this.infrastructure = infrastructure;
             return this;
         }
 
@@ -180,9 +192,9 @@ public final class LocalStack implements AutoCloseable {
 
     private void startPostgres() throws Exception {
         long started = System.nanoTime();
-        listener.starting("postgres", "data in " + dataDirectory.resolve("postgres"));
+        listener.starting("postgres", where("postgres"));
         int port = preferDefaultPorts ? Ports.preferred(POSTGRES_DEFAULT_PORT) : Ports.free();
-        postgres = LocalPostgres.startPersistent(dataDirectory.resolve("postgres"), port);
+        postgres = infrastructure.startPostgres(dataDirectory.resolve("postgres"), port);
         postgres.createDatabase(DATABASE);
         postgres.execute(DATABASE, Files.readString(home.demoSchemaSql()));
         listener.ready("postgres", postgres.jdbcUrl(DATABASE), since(started));
@@ -190,9 +202,9 @@ public final class LocalStack implements AutoCloseable {
 
     private void startKafka() throws Exception {
         long started = System.nanoTime();
-        listener.starting("kafka", "data in " + dataDirectory.resolve("kafka"));
-        kafka = LocalKafka.start(dataDirectory.resolve("kafka"), kafkaBrokers);
-        // Every topic the relay uses, replicated as the cluster allows (LocalKafka.createTopic).
+        listener.starting("kafka", where("kafka"));
+        kafka = infrastructure.startKafka(dataDirectory.resolve("kafka"), kafkaBrokers);
+        // Every topic the relay uses, replicated as the cluster allows (KafkaBroker.createTopic).
         kafka.createTopic(Topics.UPLOADS, UPLOAD_PARTITIONS);
         kafka.createTopic(Topics.DEAD_LETTERS, UPLOAD_PARTITIONS);
         kafka.createTopic(Topics.CHECKPOINT_EVENTS, UPLOAD_PARTITIONS);
@@ -202,6 +214,12 @@ public final class LocalStack implements AutoCloseable {
                 Topics.CHECKPOINT_EVENTS, Topics.CHECKPOINT_ALERTS, Topics.TRACKER_CLIENTS) + " (" + UPLOAD_PARTITIONS + " partitions"
                 + (kafkaBrokers > 1 ? ", " + kafkaBrokers + " brokers, replication factor " + kafka.replicationFactor() : "") + ")",
                 since(started));
+    }
+
+    private String where(String server) {
+        return infrastructure == Infrastructure.EMBEDDED
+                ? "data in " + dataDirectory.resolve(server)
+                : "in a container (" + infrastructure.name() + ")";
     }
 
     /** Launches all three at once (each is its own JVM), then waits for each to be ready. */
@@ -243,12 +261,12 @@ public final class LocalStack implements AutoCloseable {
             case WRITE_APPLIER -> {
                 config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
                 config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(DATABASE));
-                config.put("quarkus.datasource.username", LocalPostgres.USER);
+                config.put("quarkus.datasource.username", postgres.user());
                 config.put("relay.schema.file", home.demoAppSchema().toString());
             }
             case SYNC_BRIDGE -> {
                 config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(DATABASE));
-                config.put("quarkus.datasource.username", LocalPostgres.USER);
+                config.put("quarkus.datasource.username", postgres.user());
                 config.put("relay.sync-rules.file", home.demoSyncRules().toString());
                 config.put("relay.jwt.secret", jwtSecret);
                 // Clients write through upload-api: managed requests queue behind their uploads.
@@ -265,7 +283,7 @@ public final class LocalStack implements AutoCloseable {
                 config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
                 // Keeps the greatest checkpoint request id per (user, client) in the application database.
                 config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(DATABASE));
-                config.put("quarkus.datasource.username", LocalPostgres.USER);
+                config.put("quarkus.datasource.username", postgres.user());
                 config.put("relay.schema.file", home.demoAppSchema().toString());
                 config.put("relay.jwt.secret", jwtSecret);
             }
@@ -319,11 +337,11 @@ public final class LocalStack implements AutoCloseable {
         return services.get(RelayService.WRITE_APPLIER).uri();
     }
 
-    public LocalPostgres postgres() {
+    public PostgresServer postgres() {
         return postgres;
     }
 
-    public LocalKafka kafka() {
+    public KafkaBroker kafka() {
         return kafka;
     }
 
@@ -357,7 +375,7 @@ public final class LocalStack implements AutoCloseable {
         env.put("TRACKER_URL", trackerUri().toString());
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("POSTGRES_JDBC_URL", postgres.jdbcUrl(DATABASE));
-        env.put("POSTGRES_USER", LocalPostgres.USER);
+        env.put("POSTGRES_USER", postgres.user());
         env.put("RELAY_JWT_SECRET", jwtSecret);
         env.put("RELAY_JWT_AUDIENCE", DevTokens.DEFAULT_AUDIENCE);
         env.put("RELAY_DEV_TOKEN", devToken);

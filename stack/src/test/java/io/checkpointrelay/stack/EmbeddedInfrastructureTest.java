@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Properties;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -25,6 +24,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * What only the embedded servers offer: restarts on the same address with the same data. What
+ * every infrastructure offers is in {@link SelectedInfrastructureTest}.
+ */
 class EmbeddedInfrastructureTest {
 
     @Test
@@ -41,36 +44,6 @@ class EmbeddedInfrastructureTest {
             try (Connection c = pg.connect("app"); ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM t")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(1);
-            }
-        }
-    }
-
-    @Test
-    void kafkaCarriesRecordsOnDeclaredTopics() throws Exception {
-        try (LocalKafka kafka = LocalKafka.startTemporary()) {
-            kafka.createTopic("smoke", 2);
-            kafka.createTopic("smoke", 2); // idempotent
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-                producer.send(new ProducerRecord<>("smoke", "k", "v")).get();
-            }
-            Properties c = new Properties();
-            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            c.put(ConsumerConfig.GROUP_ID_CONFIG, "smoke");
-            c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            try (var consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
-                consumer.subscribe(List.of("smoke"));
-                int seen = 0;
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (seen == 0 && System.nanoTime() < deadline) {
-                    ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(200));
-                    seen += records.count();
-                }
-                assertThat(seen).isEqualTo(1);
-            }
-            try (var admin = kafka.admin()) {
-                assertThat(admin.describeTopics(List.of("smoke")).allTopicNames().get().get("smoke").partitions()).hasSize(2);
             }
         }
     }

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.checkpointrelay.stack.LocalStack;
 import io.checkpointrelay.stack.RelayService;
 import io.checkpointrelay.stack.ServiceProcess;
+import io.checkpointrelay.stack.UsesTestInfrastructure;
 import io.checkpointrelay.stack.client.SyncStreamClient;
 import io.checkpointrelay.stack.client.SyncedRow;
 
@@ -35,6 +36,7 @@ import io.checkpointrelay.stack.client.SyncedRow;
  * reconnect to the survivor and resume, and every client ends with the server's rows, matching
  * checksums and the write checkpoint of its last upload.
  */
+@UsesTestInfrastructure
 class BridgeFailoverIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();

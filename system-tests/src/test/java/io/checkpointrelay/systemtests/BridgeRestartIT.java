@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import io.checkpointrelay.stack.LocalStack;
 import io.checkpointrelay.stack.RelayService;
 import io.checkpointrelay.stack.ServiceProcess;
+import io.checkpointrelay.stack.UsesTestInfrastructure;
 import io.checkpointrelay.stack.client.ReceivedOp;
 import io.checkpointrelay.stack.client.SyncStreamClient;
 import io.checkpointrelay.stack.client.SyncedRow;
@@ -27,6 +28,7 @@ import io.checkpointrelay.stack.demo.TodoListWrites;
  * its {@code after} positions: it gets exactly the new ops, the checksums still add up, and the
  * new write checkpoint arrives.
  */
+@UsesTestInfrastructure
 class BridgeRestartIT {
 
     private static LocalStack stack;

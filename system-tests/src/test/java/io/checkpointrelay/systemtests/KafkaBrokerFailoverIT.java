@@ -34,6 +34,8 @@ import io.checkpointrelay.protocol.Topics;
 import io.checkpointrelay.stack.LocalKafka;
 import io.checkpointrelay.stack.LocalStack;
 import io.checkpointrelay.stack.RelayService;
+import io.checkpointrelay.stack.TestInfrastructure;
+import io.checkpointrelay.stack.UsesTestInfrastructure;
 
 /**
  * The write path on a three-broker Kafka cluster (every topic replicated three times with
@@ -46,6 +48,7 @@ import io.checkpointrelay.stack.RelayService;
  * applied exactly once, in order per client (seen through {@link ListAudit}), every checkpoint
  * request is fulfilled, and every service is ready.
  */
+@UsesTestInfrastructure
 class KafkaBrokerFailoverIT {
 
     private static final int DEVICES = 24;
@@ -69,6 +72,7 @@ class KafkaBrokerFailoverIT {
 
     @BeforeAll
     static void startStack() throws Exception {
+        TestInfrastructure.assumeBrokerClusters();
         stack = TestStack.start(KafkaBrokerFailoverIT.class, builder -> builder.kafkaBrokers(3));
         uploadsTopic = new UploadsTopic(stack);
         applied = new AppliedWrites(stack, ListAudit.install(stack), uploadsTopic);
@@ -91,7 +95,7 @@ class KafkaBrokerFailoverIT {
 
     @Test
     void noAcknowledgedUploadIsLostOrDoubledWhenTheLeaderOfTheBusiestPartitionStopsUnderLoad() throws Exception {
-        LocalKafka kafka = stack.kafka();
+        LocalKafka kafka = (LocalKafka) stack.kafka();
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch restarting = new CountDownLatch(1);
         CountDownLatch leadingAgain = new CountDownLatch(1);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.checkpointrelay.stack.LocalStack;
+import io.checkpointrelay.stack.UsesTestInfrastructure;
 import io.checkpointrelay.stack.client.AppliedCheckpoint;
 import io.checkpointrelay.stack.client.ReceivedOp;
 import io.checkpointrelay.stack.client.SyncStreamClient;
@@ -25,6 +26,7 @@ import io.checkpointrelay.stack.demo.TodoListWrites;
  * upload-api, Kafka, write-applier and PostgreSQL comes back on its sync stream from
  * sync-bridge, in the checkpoint that carries its checkpoint request id, and to no other user.
  */
+@UsesTestInfrastructure
 class PipelineEndToEndIT {
 
     private static LocalStack stack;

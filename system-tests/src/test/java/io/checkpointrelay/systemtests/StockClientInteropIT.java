@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestFactory;
 import io.checkpointrelay.stack.Directories;
 import io.checkpointrelay.stack.LocalStack;
 import io.checkpointrelay.stack.RelayHome;
+import io.checkpointrelay.stack.UsesTestInfrastructure;
 
 /**
  * The stock PowerSync Node SDK ({@code @powersync/node}, pinned in clients/node) against the real
@@ -28,6 +29,7 @@ import io.checkpointrelay.stack.RelayHome;
  * Output of each script: target/it-logs/StockClientInteropIT/&lt;script&gt;/ (node.log, the
  * client databases and SDK logs), next to the services' logs.
  */
+@UsesTestInfrastructure
 class StockClientInteropIT {
 
     /** A script takes seconds; the margin is for a busy machine. */

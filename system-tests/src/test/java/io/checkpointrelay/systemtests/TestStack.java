@@ -8,8 +8,13 @@ import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 import io.checkpointrelay.stack.LocalStack;
+import io.checkpointrelay.stack.TestInfrastructure;
 
-/** What the system tests share: a temporary stack whose logs stay under target/ for diagnosis. */
+/**
+ * What the system tests share: a temporary stack on the {@link TestInfrastructure selected}
+ * Kafka and PostgreSQL, whose logs stay under target/ for diagnosis. Test classes that start one
+ * are marked {@link io.checkpointrelay.stack.UsesTestInfrastructure}.
+ */
 final class TestStack {
 
     /** Generous for a busy two-core machine; a healthy stack answers in well under a second. */
@@ -25,6 +30,7 @@ final class TestStack {
     /** @param options further builder settings, e.g. a service's {@code config} */
     static LocalStack start(Class<?> test, UnaryOperator<LocalStack.Builder> options) throws Exception {
         return options.apply(LocalStack.builder()
+                .infrastructure(TestInfrastructure.selected())
                 .logDirectory(Path.of("target", "it-logs", test.getSimpleName())))
                 .start();
     }

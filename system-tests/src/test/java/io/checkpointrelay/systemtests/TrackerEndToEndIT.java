@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.checkpointrelay.stack.LocalStack;
 import io.checkpointrelay.stack.RelayService;
 import io.checkpointrelay.stack.ServiceProcess;
+import io.checkpointrelay.stack.UsesTestInfrastructure;
 import io.checkpointrelay.stack.client.SyncStreamClient;
 import io.checkpointrelay.stack.client.TrackerClient;
 import io.checkpointrelay.stack.client.UploadClient;
@@ -29,6 +30,7 @@ import io.checkpointrelay.stack.demo.TodoListWrites;
  * waiting in "replicated but not delivered", keeps that place across a tracker restart, and
  * leaves the list when it reconnects.
  */
+@UsesTestInfrastructure
 class TrackerEndToEndIT {
 
     private static final Duration STUCK_AFTER = Duration.ofSeconds(3);

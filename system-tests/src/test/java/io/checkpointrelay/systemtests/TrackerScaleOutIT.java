@@ -42,6 +42,7 @@ import io.checkpointrelay.protocol.upload.ClientKey;
 import io.checkpointrelay.stack.LocalStack;
 import io.checkpointrelay.stack.RelayService;
 import io.checkpointrelay.stack.ServiceProcess;
+import io.checkpointrelay.stack.UsesTestInfrastructure;
 import io.checkpointrelay.stack.client.LifecycleTopics;
 import io.checkpointrelay.stack.client.TrackerClient;
 
@@ -55,6 +56,7 @@ import io.checkpointrelay.stack.client.TrackerClient;
  * <p>Events are produced straight to {@code relay.checkpoint-events}, as the services emit them,
  * so the clients can be spread over every partition without driving real devices.
  */
+@UsesTestInfrastructure
 class TrackerScaleOutIT {
 
     private static final String APPLICATION_ID = "checkpoint-tracker";

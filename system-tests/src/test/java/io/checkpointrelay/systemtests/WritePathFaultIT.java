@@ -33,6 +33,8 @@ import io.checkpointrelay.protocol.upload.DeadLetter;
 import io.checkpointrelay.stack.LocalStack;
 import io.checkpointrelay.stack.RelayService;
 import io.checkpointrelay.stack.ServiceProcess;
+import io.checkpointrelay.stack.TestInfrastructure;
+import io.checkpointrelay.stack.UsesTestInfrastructure;
 
 /**
  * The write path's guarantees under faults, with the packaged services as processes: while
@@ -46,6 +48,7 @@ import io.checkpointrelay.stack.ServiceProcess;
  * stops at a poison record would hold up everything after it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@UsesTestInfrastructure
 class WritePathFaultIT {
 
     private static final int DEVICES = 24;
@@ -133,6 +136,7 @@ class WritePathFaultIT {
     @Test
     @Order(2)
     void everyAcknowledgedBatchIsAppliedOnceAcrossAKafkaRestart() throws Exception {
+        TestInfrastructure.assumeRestartable(stack.kafka());
         List<UploadingDevice> devices = devices("kafka", DEVICES, STEPS);
         long started = System.nanoTime();
         try (UploadLoad load = UploadLoad.start(devices)) {
@@ -154,6 +158,7 @@ class WritePathFaultIT {
     @Test
     @Order(3)
     void everyAcknowledgedBatchIsAppliedOnceAcrossAPostgresRestart() throws Exception {
+        TestInfrastructure.assumeRestartable(stack.postgres());
         List<UploadingDevice> devices = devices("postgres", DEVICES, STEPS);
         long started = System.nanoTime();
         try (UploadLoad load = UploadLoad.start(devices)) {

@@ -6,13 +6,16 @@ import java.time.Instant;
 import java.util.Map;
 
 import io.checkpointrelay.protocol.Topics;
-import io.checkpointrelay.stack.LocalKafka;
+import io.checkpointrelay.stack.Infrastructure;
+import io.checkpointrelay.stack.KafkaBroker;
+import io.checkpointrelay.stack.TestInfrastructure;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * A real in-JVM Kafka with the tracker's topics created as an operator would, and the traces of
- * an earlier tracker instance on it ({@link PreviousTrackerRun}). The application starts with the
- * same application id on a new, empty state directory.
+ * A real Kafka ({@link TestInfrastructure selected}: in-JVM or a container) with the tracker's
+ * topics created as an operator would, and the traces of an earlier tracker instance on it
+ * ({@link PreviousTrackerRun}). The application starts with the same application id on a new,
+ * empty state directory.
  */
 public class TrackerStackResource implements QuarkusTestResourceLifecycleManager {
 
@@ -21,14 +24,15 @@ public class TrackerStackResource implements QuarkusTestResourceLifecycleManager
     /** Config key under which the test finds when the earlier run's clients started waiting. */
     static final String PREVIOUS_SINCE = "test.previous-run.since";
 
-    private LocalKafka kafka;
+    private KafkaBroker kafka;
 
     @Override
     public Map<String, String> start() {
         Instant since;
         Path stateDir;
+        Infrastructure infrastructure = TestInfrastructure.selected();
         try {
-            kafka = LocalKafka.startTemporary();
+            kafka = infrastructure.startKafka();
             kafka.createTopic(Topics.CHECKPOINT_EVENTS, PARTITIONS);
             kafka.createTopic(Topics.CHECKPOINT_ALERTS, PARTITIONS);
             kafka.createTopic(CLIENTS_TOPIC, PARTITIONS, 1, Map.of("cleanup.policy", "compact"));

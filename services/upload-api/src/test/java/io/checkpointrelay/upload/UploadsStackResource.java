@@ -4,17 +4,21 @@ import java.nio.file.Files;
 import java.util.Map;
 
 import io.checkpointrelay.protocol.Topics;
-import io.checkpointrelay.stack.LocalKafka;
+import io.checkpointrelay.stack.Infrastructure;
+import io.checkpointrelay.stack.KafkaBroker;
 import io.checkpointrelay.stack.LocalPostgres;
 import io.checkpointrelay.stack.Ports;
+import io.checkpointrelay.stack.PostgresServer;
 import io.checkpointrelay.stack.RelayHome;
+import io.checkpointrelay.stack.TestInfrastructure;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * A real in-JVM Kafka with the uploads topic created as an operator would (topics are never
+ * A real Kafka with the uploads topic created as an operator would (topics are never
  * auto-created), and a real PostgreSQL with the demo application's tables (whose owners the
- * service checks), where the service creates its checkpoint request table itself. Every test
- * class names this one resource, so they share one stack and one application start.
+ * service checks), where the service creates its checkpoint request table itself; both
+ * {@link TestInfrastructure selected}: embedded or containers. Every test class names this one
+ * resource, so they share one stack and one application start.
  */
 public class UploadsStackResource implements QuarkusTestResourceLifecycleManager {
 
@@ -25,8 +29,8 @@ public class UploadsStackResource implements QuarkusTestResourceLifecycleManager
     static final String DATABASE_ARG = "database";
 
     private boolean databaseDown;
-    private LocalKafka kafka;
-    private LocalPostgres postgres;
+    private KafkaBroker kafka;
+    private PostgresServer postgres;
 
     @Override
     public void init(Map<String, String> initArgs) {
@@ -35,12 +39,13 @@ public class UploadsStackResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public Map<String, String> start() {
+        Infrastructure infrastructure = TestInfrastructure.selected();
         try {
-            kafka = LocalKafka.startTemporary();
+            kafka = infrastructure.startKafka();
             kafka.createTopic(Topics.UPLOADS, PARTITIONS);
             kafka.createTopic(Topics.CHECKPOINT_EVENTS, PARTITIONS);
             if (!databaseDown) {
-                postgres = LocalPostgres.startTemporary();
+                postgres = infrastructure.startPostgres();
                 postgres.createDatabase(DATABASE);
                 postgres.execute(DATABASE, Files.readString(RelayHome.find().demoSchemaSql()));
             }

@@ -5,30 +5,33 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import io.checkpointrelay.protocol.Topics;
-import io.checkpointrelay.stack.LocalKafka;
-import io.checkpointrelay.stack.LocalPostgres;
+import io.checkpointrelay.stack.Infrastructure;
+import io.checkpointrelay.stack.KafkaBroker;
+import io.checkpointrelay.stack.PostgresServer;
+import io.checkpointrelay.stack.TestInfrastructure;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * A real PostgreSQL with the demo tables (database {@code app}) and a real Kafka with the
- * uploads topic, for the lifetime of one Quarkus test application. Tests reach both through
- * {@link InjectStack} fields.
+ * uploads topic ({@link TestInfrastructure selected}: embedded or containers), for the lifetime
+ * of one Quarkus test application. Tests reach both through {@link InjectStack} fields.
  */
 public class RelayStackResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String DATABASE = "app";
     public static final int PARTITIONS = 4;
 
-    private LocalPostgres postgres;
-    private LocalKafka kafka;
+    private PostgresServer postgres;
+    private KafkaBroker kafka;
 
     @Override
     public Map<String, String> start() {
+        Infrastructure infrastructure = TestInfrastructure.selected();
         try {
-            postgres = LocalPostgres.startTemporary();
+            postgres = infrastructure.startPostgres();
             postgres.createDatabase(DATABASE);
             postgres.execute(DATABASE, Files.readString(Path.of("../../deploy/demo/schema.sql")));
-            kafka = LocalKafka.startTemporary();
+            kafka = infrastructure.startKafka();
             kafka.createTopic(Topics.UPLOADS, PARTITIONS);
             kafka.createTopic(Topics.DEAD_LETTERS, PARTITIONS);
             kafka.createTopic(Topics.CHECKPOINT_EVENTS, PARTITIONS);
@@ -39,7 +42,7 @@ public class RelayStackResource implements QuarkusTestResourceLifecycleManager {
         return Map.of(
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "quarkus.datasource.reactive.url", postgres.reactiveUrl(DATABASE),
-                "quarkus.datasource.username", LocalPostgres.USER,
+                "quarkus.datasource.username", postgres.user(),
                 "relay.schema.file", "../../deploy/demo/app-schema.yaml");
     }
 

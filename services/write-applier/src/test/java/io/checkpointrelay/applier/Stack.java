@@ -40,7 +40,7 @@ import io.checkpointrelay.protocol.lifecycle.LifecycleJson;
 import io.checkpointrelay.protocol.upload.DeadLetter;
 import io.checkpointrelay.protocol.upload.QueuedBatch;
 import io.checkpointrelay.protocol.upload.QueuedBatchSerde;
-import io.checkpointrelay.stack.LocalPostgres;
+import io.checkpointrelay.stack.PostgresServer;
 
 /**
  * The test's side of the infrastructure: queue records the way upload-api does (same key,
@@ -48,15 +48,15 @@ import io.checkpointrelay.stack.LocalPostgres;
  */
 public final class Stack {
 
-    private final LocalPostgres postgres;
+    private final PostgresServer postgres;
     private final String bootstrapServers;
 
-    Stack(LocalPostgres postgres, String bootstrapServers) {
+    Stack(PostgresServer postgres, String bootstrapServers) {
         this.postgres = postgres;
         this.bootstrapServers = bootstrapServers;
     }
 
-    public LocalPostgres postgres() {
+    public PostgresServer postgres() {
         return postgres;
     }
 

@@ -1,17 +1,18 @@
 package io.checkpointrelay.bridge.testing;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.Map;
 
-import io.checkpointrelay.stack.LocalPostgres;
+import io.checkpointrelay.stack.Infrastructure;
+import io.checkpointrelay.stack.PostgresServer;
+import io.checkpointrelay.stack.TestInfrastructure;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * A temporary PostgreSQL with the demo schema, plus a few rows that exist before the bridge starts
- * (the initial snapshot must pick them up).
+ * A temporary PostgreSQL ({@link TestInfrastructure selected}: embedded or a container) with the
+ * demo schema, plus a few rows that exist before the bridge starts (the initial snapshot must
+ * pick them up).
  */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
@@ -21,12 +22,13 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
     public static final String SEED_LIST = "00000000-0000-4000-8000-000000000001";
     public static final String SEED_TODO = "00000000-0000-4000-8000-000000000002";
 
-    private LocalPostgres postgres;
+    private PostgresServer postgres;
 
     @Override
     public Map<String, String> start() {
+        Infrastructure infrastructure = TestInfrastructure.selected();
         try {
-            postgres = LocalPostgres.startTemporary();
+            postgres = infrastructure.startPostgres();
             postgres.createDatabase("app");
             postgres.execute("app", Files.readString(Path.of("../../deploy/demo/schema.sql")));
             postgres.execute("app", """
@@ -36,12 +38,12 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
                         VALUES ('%2$s', '2024-01-01 00:00:00+00', 'Seed todo', false, '%3$s', '%1$s');
                     INSERT INTO checkpoints (user_id, client_id, checkpoint) VALUES ('%3$s', '%4$s', 3);
                     """.formatted(SEED_LIST, SEED_TODO, SEED_USER, SEED_CLIENT));
-        } catch (IOException | SQLException e) {
+        } catch (Exception e) {
             throw new IllegalStateException("Cannot start PostgreSQL for the tests", e);
         }
         return Map.of(
                 "quarkus.datasource.jdbc.url", postgres.jdbcUrl("app"),
-                "quarkus.datasource.username", LocalPostgres.USER,
+                "quarkus.datasource.username", postgres.user(),
                 "relay.sync-rules.file", "../../deploy/demo/sync-rules.yaml",
                 "relay.jwt.secret", JWT_SECRET,
                 "relay.stream.keepalive-interval", "2s",
@@ -57,7 +59,7 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
             if (postgres != null) {
                 postgres.close();
             }
-        } catch (IOException e) {
+        } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }

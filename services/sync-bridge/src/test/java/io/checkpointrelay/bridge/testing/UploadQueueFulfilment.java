@@ -4,12 +4,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.checkpointrelay.stack.LocalKafka;
+import io.checkpointrelay.stack.Infrastructure;
+import io.checkpointrelay.stack.KafkaBroker;
+import io.checkpointrelay.stack.TestInfrastructure;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * The bridge with {@code relay.checkpoints.managed-fulfilment=upload-queue}, on its own temporary
- * PostgreSQL and a temporary Kafka with the uploads topic.
+ * PostgreSQL and a temporary Kafka with the uploads topic (both {@link TestInfrastructure selected}).
  */
 public class UploadQueueFulfilment implements QuarkusTestProfile {
 
@@ -21,13 +23,14 @@ public class UploadQueueFulfilment implements QuarkusTestProfile {
     /** {@link PostgresResource} plus Kafka. */
     public static class PostgresAndKafka extends PostgresResource {
 
-        private LocalKafka kafka;
+        private KafkaBroker kafka;
 
         @Override
         public Map<String, String> start() {
             Map<String, String> config = new HashMap<>(super.start());
+            Infrastructure infrastructure = TestInfrastructure.selected();
             try {
-                kafka = LocalKafka.startTemporary();
+                kafka = infrastructure.startKafka();
                 kafka.createTopic(TOPIC, 2);
             } catch (Exception e) {
                 throw new IllegalStateException("Cannot start Kafka for the tests", e);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import io.checkpointrelay.applier.InjectStack;
 import io.checkpointrelay.applier.RelayStackResource;
 import io.checkpointrelay.applier.Stack;
+import io.checkpointrelay.stack.TestInfrastructure;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -30,6 +31,7 @@ class DatabaseOutageTest {
 
     @Test
     void batchesQueuedDuringAnOutageAreAppliedInOrderOnceTheDatabaseIsBack() throws Exception {
+        TestInfrastructure.assumeRestartable(stack.postgres());
         String user = "user-" + newId();
         String listId = newId();
         stack.send(batch(user, "c1", 1L, newList(listId, "before", user)));
