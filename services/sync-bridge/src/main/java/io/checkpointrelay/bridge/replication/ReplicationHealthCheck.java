@@ -8,8 +8,9 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready while changes are being replicated into storage that holds a stored position, i.e. while
- * streams are served (storage reachability has its own datasource check).
+ * Ready while storage holds a stored position and changes are being replicated into it, by this
+ * bridge or, on a standby, by the one holding the slot: i.e. while streams are served (storage
+ * reachability has its own datasource check).
  */
 @Readiness
 @ApplicationScoped
@@ -26,12 +27,16 @@ public class ReplicationHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("replication")
-                .status(status.state() == ReplicationStatus.State.REPLICATING && status.storageReady())
+                .status(serving(status.state()) && status.storageReady())
                 .withData("state", status.state().name())
                 .withData("storage_ready", status.storageReady())
                 .withData("detail", status.detail());
         // WAL the source keeps for the slot (absent until measured, or when the slot is missing).
         slotLag.bytes().ifPresent(bytes -> response.withData("slot_lag_bytes", bytes));
         return response.build();
+    }
+
+    private static boolean serving(ReplicationStatus.State state) {
+        return state == ReplicationStatus.State.REPLICATING || state == ReplicationStatus.State.STANDBY;
     }
 }

@@ -65,7 +65,10 @@ public class ReplicationService {
         Duration delay = config.retryDelay();
         while (running) {
             try {
-                status.set(ReplicationStatus.State.STARTING, "connecting");
+                if (status.state() != ReplicationStatus.State.STANDBY) {
+                    // A standby stays ready (it serves streams) while it tries the slot again.
+                    status.set(ReplicationStatus.State.STARTING, "connecting");
+                }
                 session.run(() -> running);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -83,9 +86,17 @@ public class ReplicationService {
                 if (status.state() == ReplicationStatus.State.REPLICATING) {
                     delay = config.retryDelay(); // it worked until now: retry soon
                 }
-                status.set(ReplicationStatus.State.RETRYING, reason);
-                LOG.warnf("Replication failed, retrying in %d ms: %s", delay.toMillis(), reason);
-                LOG.debug("Replication failure", e);
+                if (ReplicationErrors.isSlotHeldElsewhere(e)) {
+                    if (status.state() != ReplicationStatus.State.STANDBY) {
+                        LOG.infof("Another bridge replicates (%s): serving streams from storage, taking the slot over once it is free",
+                                reason);
+                    }
+                    status.set(ReplicationStatus.State.STANDBY, reason);
+                } else {
+                    status.set(ReplicationStatus.State.RETRYING, reason);
+                    LOG.warnf("Replication failed, retrying in %d ms: %s", delay.toMillis(), reason);
+                    LOG.debug("Replication failure", e);
+                }
                 if (awaitStop(delay)) {
                     break;
                 }

@@ -17,6 +17,11 @@ public class ReplicationStatus {
         REPLICATING,
         /** The last attempt failed; trying again after a delay. */
         RETRYING,
+        /**
+         * Another bridge holds the slot and replicates into the same storage: this one serves
+         * streams from storage and takes the slot over once it is free.
+         */
+        STANDBY,
         /** Stopped on an error an operator must fix. */
         FAILED,
         /** Shut down. */
