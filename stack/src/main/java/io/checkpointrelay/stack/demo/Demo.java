@@ -63,11 +63,11 @@ public final class Demo {
     }
 
     public void run() throws Exception {
+        Files.createDirectories(target.dataDirectory());
         loadDevices();
         run = Integer.parseInt(devices.getProperty("runs", "0")) + 1;
         devices.setProperty("runs", Integer.toString(run));
         saveDevices();
-        Files.createDirectories(target.dataDirectory());
         try (Connection db = target.database().connect();
                 Device alicePhone = new Device("alice", "phone", db);
                 Device aliceLaptop = new Device("alice", "laptop", db);
