@@ -254,42 +254,30 @@ public final class LocalStack implements AutoCloseable {
         process.launch();
     }
 
-    /** The configuration of each service, in the keys the services document. */
+    /** The configuration of each service: a local value for every key {@link DeploymentSettings} names. */
     private Map<String, String> config(RelayService service) {
         Map<String, String> config = new LinkedHashMap<>();
-        switch (service) {
-            case WRITE_APPLIER -> {
-                config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-                config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(DATABASE));
-                config.put("quarkus.datasource.username", postgres.user());
-                config.put("relay.schema.file", home.demoAppSchema().toString());
-            }
-            case SYNC_BRIDGE -> {
-                config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(DATABASE));
-                config.put("quarkus.datasource.username", postgres.user());
-                config.put("relay.sync-rules.file", home.demoSyncRules().toString());
-                config.put("relay.jwt.secret", jwtSecret);
-                // Clients write through upload-api: managed requests queue behind their uploads.
-                config.put("relay.checkpoints.managed-fulfilment", "upload-queue");
-                config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-            }
-            case CHECKPOINT_TRACKER -> {
-                config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-                config.put("relay.jwt.secret", jwtSecret);
-                // Its local state is a cache of Kafka's changelogs; keep it with the stack's data.
-                config.put("kafka-streams.state.dir", dataDirectory.resolve("tracker-state").toString());
-            }
-            case UPLOAD_API -> {
-                config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-                // Keeps the greatest checkpoint request id per (user, client) in the application database.
-                config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(DATABASE));
-                config.put("quarkus.datasource.username", postgres.user());
-                config.put("relay.schema.file", home.demoAppSchema().toString());
-                config.put("relay.jwt.secret", jwtSecret);
-            }
+        for (DeploymentSettings.Setting setting : DeploymentSettings.of(service)) {
+            config.put(setting.key(), setting.value().orElseGet(() -> localValue(setting.key())));
         }
         config.putAll(configOverrides.getOrDefault(service, Map.of()));
         return config;
+    }
+
+    private String localValue(String key) {
+        return switch (key) {
+            case DeploymentSettings.KAFKA_BOOTSTRAP_SERVERS -> kafka.bootstrapServers();
+            // upload-api keeps the greatest checkpoint request id per (user, client) in the application database.
+            case DeploymentSettings.REACTIVE_URL -> postgres.reactiveUrl(DATABASE);
+            case DeploymentSettings.JDBC_URL -> postgres.jdbcUrl(DATABASE);
+            case DeploymentSettings.DATABASE_USER -> postgres.user();
+            case DeploymentSettings.SCHEMA_FILE -> home.demoAppSchema().toString();
+            case DeploymentSettings.SYNC_RULES_FILE -> home.demoSyncRules().toString();
+            case DeploymentSettings.JWT_SECRET -> jwtSecret;
+            // The tracker's local state is a cache of Kafka's changelogs; keep it with the stack's data.
+            case DeploymentSettings.STREAMS_STATE_DIR -> dataDirectory.resolve("tracker-state").toString();
+            default -> throw new IllegalStateException("The local stack has no value for " + key);
+        };
     }
 
     public ServiceProcess service(RelayService service) {

@@ -12,15 +12,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 import io.checkpointrelay.stack.demo.Demo;
+import io.checkpointrelay.stack.demo.DemoTarget;
 
 /**
  * The {@code relay} command line (run through the {@code relay} script):
  * <ul>
- * <li>{@code demo}: start the stack, play two users on three devices, stop;</li>
+ * <li>{@code demo}: start the stack, play two users on three devices, stop ({@code --remote}: play
+ * against a relay that is already running, named by {@link DemoTarget#fromEnvironment environment
+ * variables}: docker compose's {@code demo} profile, or a stack {@code up} runs);</li>
  * <li>{@code up}: start the stack and keep it running until Ctrl-C, printing endpoints and a
  * development token ({@code --env}: only {@code KEY=value} lines on stdout);</li>
  * <li>{@code env}: print the {@code KEY=value} lines of a stack {@code up} is running.</li>
@@ -34,6 +38,9 @@ public final class RelayCommand {
             Usage: relay <command> [options]
 
               demo                 start the stack, let alice and bob write and sync, stop
+              demo --remote        the same against a running relay named by UPLOAD_API_URL, SYNC_URL,
+                                   TRACKER_URL, POSTGRES_JDBC_URL, POSTGRES_USER, POSTGRES_PASSWORD,
+                                   RELAY_JWT_SECRET (e.g. after eval "$(./relay env)")
               up                   start the stack and keep it running until Ctrl-C
               env                  print KEY=value lines of the stack 'up' is running
               build, test          (script only) build everything; build and run every test
@@ -80,19 +87,30 @@ public final class RelayCommand {
             switch (args[i]) {
                 case "--data-dir" -> dataDir = value(args, ++i, "--data-dir");
                 case "--user" -> user = value(args, ++i, "--user");
-                case "--env" -> flags.add("--env");
+                case "--env", "--remote" -> flags.add(args[i]);
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'\n" + USAGE);
             }
         }
-        RelayHome home = RelayHome.find();
-        Path data = dataDir == null || dataDir.isBlank() ? home.root().resolve(".relay") : Path.of(dataDir).toAbsolutePath();
+        boolean remote = flags.contains("--remote");
+        // Against a running relay the repository is optional: a container holds only the launcher.
+        RelayHome home = remote ? findHome().orElse(null) : RelayHome.find();
+        Path data = dataDir != null && !dataDir.isBlank() ? Path.of(dataDir).toAbsolutePath()
+                : home != null ? home.root().resolve(".relay") : Path.of(".relay").toAbsolutePath();
         RelayCommand relay = new RelayCommand(home, data, flags, user);
         return switch (command) {
-            case "demo" -> relay.demo();
+            case "demo" -> remote ? relay.remoteDemo() : relay.demo();
             case "up" -> relay.up();
             case "env" -> relay.env();
             default -> throw new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE);
         };
+    }
+
+    private static Optional<RelayHome> findHome() {
+        try {
+            return Optional.of(RelayHome.find());
+        } catch (IllegalStateException e) {
+            return Optional.empty();
+        }
     }
 
     private static String value(String[] args, int index, String option) {
@@ -143,6 +161,17 @@ public final class RelayCommand {
         }
         out.printf("%nData kept in %s: run the demo again to continue from here. Logs: %s%n", dataDirectory,
                 dataDirectory.resolve("logs"));
+        return 0;
+    }
+
+    /** The demo against a relay that is already running (docker compose, 'relay up'), named by environment variables. */
+    private int remoteDemo() throws Exception {
+        PrintStream out = System.out;
+        DemoTarget target = DemoTarget.fromEnvironment(System.getenv(), dataDirectory);
+        out.printf("Playing the demo against upload-api %s, sync-bridge %s, checkpoint-tracker %s%n", target.uploadApi(),
+                target.sync(), target.tracker());
+        new Demo(target, out).run();
+        out.printf("%nDemo devices kept in %s: run the demo again to continue from here.%n", dataDirectory);
         return 0;
     }
 

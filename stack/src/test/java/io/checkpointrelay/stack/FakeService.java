@@ -16,7 +16,8 @@ public final class FakeService {
         String mode = System.getProperty("fake.mode", "ready");
         System.out.println("fake service starting in mode " + mode);
         System.getProperties().stringPropertyNames().stream().sorted()
-                .filter(key -> key.startsWith("relay.") || key.startsWith("kafka.") || key.startsWith("quarkus."))
+                .filter(key -> key.startsWith("relay.") || key.startsWith("kafka.") || key.startsWith("kafka-streams.")
+                        || key.startsWith("quarkus."))
                 .forEach(key -> System.out.println("config " + key + "=" + System.getProperty(key)));
         if (mode.equals("crash")) {
             System.out.println("boom: relay.schema.file is missing");

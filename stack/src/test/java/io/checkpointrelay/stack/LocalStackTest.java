@@ -14,6 +14,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,12 @@ class LocalStackTest {
                     "config quarkus.http.port=" + stack.syncUri().getPort());
             assertThat(log(stack, RelayService.UPLOAD_API)).contains(kafka, schema, jwt,
                     "config quarkus.http.port=" + stack.uploadApiUri().getPort());
+            for (RelayService service : RelayService.values()) {
+                for (DeploymentSettings.Setting setting : DeploymentSettings.of(service)) {
+                    assertThat(log(stack, service)).as("%s gets %s", service.moduleName(), setting.key())
+                            .containsPattern("config " + Pattern.quote(setting.key()) + "=" + setting.value().map(Pattern::quote).orElse("\\S+"));
+                }
+            }
             assertThat(stack.environment("token")).containsEntry("UPLOAD_API_URL", stack.uploadApiUri().toString())
                     .containsEntry("RELAY_DEV_TOKEN", "token").containsKeys("SYNC_URL", "KAFKA_BOOTSTRAP_SERVERS", "POSTGRES_JDBC_URL");
 

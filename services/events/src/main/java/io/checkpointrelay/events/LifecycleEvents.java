@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -33,7 +34,7 @@ public class LifecycleEvents {
     private final LifecyclePublisher publisher;
     private final String instance;
 
-    LifecycleEvents(EventsConfig config, MeterRegistry registry,
+    LifecycleEvents(EventsConfig config, MeterRegistry registry, Config settings,
             @ConfigProperty(name = "kafka.bootstrap.servers") Optional<String> bootstrapServers,
             @ConfigProperty(name = "quarkus.application.name") String service) {
         this.instance = service + "@" + InstanceName.get();
@@ -44,6 +45,7 @@ public class LifecycleEvents {
             return;
         }
         Properties props = new Properties();
+        props.putAll(KafkaClientSecurity.settings(settings));
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.get());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, service + "-lifecycle-events");
         props.put(ProducerConfig.ACKS_CONFIG, "all");

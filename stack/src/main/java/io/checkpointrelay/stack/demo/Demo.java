@@ -42,7 +42,7 @@ public final class Demo {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String CHECKPOINTS_TABLE = "checkpoints";
 
-    private final LocalStack stack;
+    private final DemoTarget target;
     private final PrintStream out;
     private final Path devicesFile;
     private final Properties devices = new Properties();
@@ -50,20 +50,25 @@ public final class Demo {
     private int run;
 
     public Demo(LocalStack stack, PrintStream out) {
-        this.stack = stack;
+        this(DemoTarget.of(stack), out);
+    }
+
+    public Demo(DemoTarget target, PrintStream out) {
+        this.target = target;
         this.out = out;
-        this.devicesFile = stack.dataDirectory().resolve("demo-devices.properties");
+        this.devicesFile = target.dataDirectory().resolve("demo-devices.properties");
     }
 
     private record StepResult(String device, long checkpoint, int entries, long ackMs, long appliedMs, long syncedMs, long lastOpId) {
     }
 
     public void run() throws Exception {
+        Files.createDirectories(target.dataDirectory());
         loadDevices();
         run = Integer.parseInt(devices.getProperty("runs", "0")) + 1;
         devices.setProperty("runs", Integer.toString(run));
         saveDevices();
-        try (Connection db = stack.postgres().connect(LocalStack.DATABASE);
+        try (Connection db = target.database().connect();
                 Device alicePhone = new Device("alice", "phone", db);
                 Device aliceLaptop = new Device("alice", "laptop", db);
                 Device bobPhone = new Device("bob", "phone", db)) {
@@ -151,7 +156,7 @@ public final class Demo {
         while (storedCheckpoint(db, device.user, device.clientId) < requestId) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("write-applier did not store checkpoint " + requestId + " for " + device.label
-                        + " within " + WAIT.toSeconds() + " s; see " + stack.logDirectory().resolve("write-applier.log"));
+                        + " within " + WAIT.toSeconds() + " s; see " + target.logs().of("write-applier"));
             }
             Thread.sleep(10);
         }
@@ -182,9 +187,9 @@ public final class Demo {
      * the phone reconnects. Ends with the tracker's per-stage latencies of the whole demo.
      */
     private void offlineClientShowsAsStuckThenRecovers(Connection db, Device phone) throws Exception {
-        heading("Where every client waits (checkpoint-tracker, " + stack.trackerUri() + ")");
-        TrackerClient tracker = new TrackerClient(stack.trackerUri(),
-                stack.tokens().issue("demo-operator", Duration.ofHours(1), Map.of("groups", List.of("relay-operator"))));
+        heading("Where every client waits (checkpoint-tracker, " + target.tracker() + ")");
+        TrackerClient tracker = new TrackerClient(target.tracker(),
+                target.tokens().issue("demo-operator", Duration.ofHours(1), Map.of("groups", List.of("relay-operator"))));
         phone.sync.disconnect();
         long requestId = phone.nextCheckpoint++;
         UUID list = UUID.randomUUID();
@@ -220,7 +225,7 @@ public final class Demo {
             Thread.sleep(250);
         }
         throw new IllegalStateException("checkpoint-tracker did not " + (stuck ? "list " : "clear ") + device.label
-                + " as stuck within " + WAIT.toSeconds() + " s; see " + stack.logDirectory().resolve("checkpoint-tracker.log"));
+                + " as stuck within " + WAIT.toSeconds() + " s; see " + target.logs().of("checkpoint-tracker"));
     }
 
     private void heading(String text) {
@@ -296,9 +301,9 @@ public final class Demo {
             this.key = user + "." + name;
             this.clientId = devices.computeIfAbsent(key + ".client_id", k -> UUID.randomUUID().toString()).toString();
             this.writes = new TodoListWrites(user, Long.parseLong(devices.getProperty(key + ".next_op_id", "1")));
-            String token = stack.tokens().issue(user, Duration.ofHours(1));
-            this.uploads = new UploadClient(stack.uploadApiUri(), token);
-            this.sync = new SyncStreamClient(stack.syncUri(), token, clientId);
+            String token = target.tokens().issue(user, Duration.ofHours(1));
+            this.uploads = new UploadClient(target.uploadApi(), token);
+            this.sync = new SyncStreamClient(target.sync(), token, clientId);
             this.nextCheckpoint = storedCheckpoint(db, user, clientId) + 1;
             save();
         }

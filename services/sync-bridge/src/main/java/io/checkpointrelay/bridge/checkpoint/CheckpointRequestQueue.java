@@ -1,5 +1,6 @@
 package io.checkpointrelay.bridge.checkpoint;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -13,9 +14,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.checkpointrelay.bridge.config.RelayConfig;
+import io.checkpointrelay.events.KafkaClientSecurity;
 import io.checkpointrelay.protocol.upload.ClientKey;
 import io.checkpointrelay.protocol.upload.QueuedBatch;
 import io.checkpointrelay.protocol.upload.QueuedBatchSerde;
@@ -43,7 +46,8 @@ public class CheckpointRequestQueue {
     private final String topic;
     private final long timeoutMillis;
 
-    public CheckpointRequestQueue(RelayConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") Optional<String> brokers) {
+    public CheckpointRequestQueue(RelayConfig config, Config settings,
+            @ConfigProperty(name = "kafka.bootstrap.servers") Optional<String> brokers) {
         RelayConfig.Checkpoints checkpoints = config.checkpoints();
         this.topic = checkpoints.uploadsTopic();
         this.timeoutMillis = checkpoints.queueTimeout().toMillis();
@@ -53,7 +57,9 @@ public class CheckpointRequestQueue {
         }
         String servers = brokers.filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalStateException(
                 "relay.checkpoints.managed-fulfilment=upload-queue needs kafka.bootstrap.servers (env KAFKA_BOOTSTRAP_SERVERS)"));
-        this.producer = new KafkaProducer<>(Map.of(
+        // A secured cluster's settings (TLS, SASL), the same the lifecycle events use.
+        Map<String, Object> producerSettings = new HashMap<>(KafkaClientSecurity.settings(settings));
+        producerSettings.putAll(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
                 ProducerConfig.CLIENT_ID_CONFIG, "sync-bridge-checkpoint-requests",
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -61,8 +67,8 @@ public class CheckpointRequestQueue {
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMillis,
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeoutMillis, 1000),
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(timeoutMillis, 1000)),
-                new StringSerializer(), new QueuedBatchSerde.BatchSerializer());
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(timeoutMillis, 1000)));
+        this.producer = new KafkaProducer<>(producerSettings, new StringSerializer(), new QueuedBatchSerde.BatchSerializer());
     }
 
     public boolean enabled() {

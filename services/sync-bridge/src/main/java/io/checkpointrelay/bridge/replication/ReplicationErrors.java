@@ -28,6 +28,19 @@ final class ReplicationErrors {
         return false;
     }
 
+    /**
+     * The slot is active for another connection (SQLSTATE 55006, object_in_use): another bridge
+     * replicates from it.
+     */
+    static boolean isSlotHeldElsewhere(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            if (e instanceof SQLException sql && "55006".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** One line for logs and health: the deepest SQL message, or the error's own. */
     static String describe(Throwable error) {
         String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();

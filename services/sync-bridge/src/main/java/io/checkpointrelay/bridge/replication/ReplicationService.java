@@ -83,7 +83,10 @@ public class ReplicationService {
                 }
                 try (ReplicationLeadership.Lease held = lease.get()) {
                     metrics.leader(true);
-                    status.set(ReplicationStatus.State.STARTING, "connecting");
+                    if (status.state() != ReplicationStatus.State.STANDBY) {
+                        // A standby stays ready (it serves streams) while it takes over.
+                        status.set(ReplicationStatus.State.STARTING, "connecting");
+                    }
                     session.run(() -> running && held.held());
                 } finally {
                     metrics.leader(false);
@@ -103,6 +106,20 @@ public class ReplicationService {
                 }
                 if (status.state() == ReplicationStatus.State.REPLICATING) {
                     delay = config.retryDelay(); // it worked until now: retry soon
+                }
+                if (ReplicationErrors.isSlotHeldElsewhere(e)) {
+                    // The lease is ours but the slot still has a reader: a dead holder's walsender
+                    // not yet gone, or a reader outside the relay. Stand by, ready, and try again soon.
+                    if (status.state() != ReplicationStatus.State.STANDBY) {
+                        LOG.infof("The slot has another reader (%s): serving streams from storage, taking the slot over once it is free",
+                                reason);
+                    }
+                    status.set(ReplicationStatus.State.STANDBY, reason);
+                    delay = config.retryDelay();
+                    if (awaitStop(config.standbyCheckInterval())) {
+                        break;
+                    }
+                    continue;
                 }
                 status.set(ReplicationStatus.State.RETRYING, reason);
                 LOG.warnf("Replication failed, retrying in %d ms: %s", delay.toMillis(), reason);

@@ -18,8 +18,11 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
 
 import io.agroal.api.AgroalDataSource;
 import io.checkpointrelay.bridge.bucket.Checksums;
@@ -52,6 +55,10 @@ class ReplicationTest {
 
     @Inject
     CheckpointNotifier notifier;
+
+    @Inject
+    @Readiness
+    ReplicationHealthCheck replicationHealth;
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.max-size")
     int streamPoolSize;
@@ -165,6 +172,55 @@ class ReplicationTest {
         assertThat(ops).extracting(op -> op.data().replaceAll(".*\"name\":\"([^\"]+)\".*", "$1"))
                 .containsExactly("before", "while reconnecting", "after");
         assertStateMatchesOps(bucket);
+    }
+
+    /**
+     * Several bridges share one slot: the one holding it replicates, the others serve streams
+     * from storage (ready) and one of them takes the slot over once it is free.
+     */
+    @Test
+    void whileAnotherBridgeHoldsTheSlotThisOneIsAReadyStandbyAndTakesOverOnceItIsFree() throws Exception {
+        String frank = "frank-" + UUID.randomUUID();
+        String bucket = "user_lists[\"" + frank + "\"]";
+        Connection otherBridge = holdTheSlot();
+        try {
+            await().atMost(WAIT).until(() -> status.state() == ReplicationStatus.State.STANDBY);
+            HealthCheckResponse readiness = replicationHealth.call();
+            assertThat(readiness.getStatus()).as("a standby serves streams").isEqualTo(HealthCheckResponse.Status.UP);
+            assertThat(readiness.getData()).hasValueSatisfying(data -> assertThat(data).containsEntry("state", "STANDBY"));
+            storage.sql("INSERT INTO lists (id, name, owner_id) VALUES (?, 'while the other bridge holds the slot', ?)", UUID.randomUUID(), frank);
+        } finally {
+            otherBridge.close();
+        }
+        await().atMost(WAIT).until(() -> status.state() == ReplicationStatus.State.REPLICATING);
+        await().atMost(WAIT).until(() -> storage.ops(bucket).size() == 1);
+        assertStateMatchesOps(bucket);
+    }
+
+    /** A second bridge's replication connection streaming from the slot (the first one's is cut). */
+    private Connection holdTheSlot() throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            long walSender = storage.scalar("SELECT active_pid FROM pg_replication_slots WHERE slot_name = 'relay_bridge'");
+            if (walSender != 0) {
+                storage.sql("SELECT pg_terminate_backend(?)", (int) walSender);
+            }
+            for (int attempt = 0; attempt < 50; attempt++) {
+                PGConnection replication = connections.openReplication();
+                try {
+                    replication.getReplicationAPI().replicationStream().logical().withSlotName("relay_bridge")
+                            .withSlotOption("proto_version", "1").withSlotOption("publication_names", "relay_bridge").start();
+                    return ((Connection) replication);
+                } catch (SQLException e) {
+                    ((Connection) replication).close();
+                    if (!"55006".equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    Thread.sleep(10); // the cut walsender has not exited yet, or this bridge took the slot back
+                }
+            }
+        }
+        throw new AssertionError("could not take the slot from the bridge within " + WAIT);
     }
 
     @Test
