@@ -179,7 +179,18 @@ public final class RelayCommand {
         boolean envOnly = flags.contains("--env");
         PrintStream out = System.out;
         ConsoleProgress progress = new ConsoleProgress(envOnly ? System.err : out);
-        LocalStack stack = startStack(progress, true);
+        LocalStack stack;
+        if (envOnly) {
+            // Kafka's storage formatter prints to System.out: keep stdout for the KEY=value lines alone.
+            System.setOut(System.err);
+            try {
+                stack = startStack(progress, true);
+            } finally {
+                System.setOut(out);
+            }
+        } else {
+            stack = startStack(progress, true);
+        }
         Path envFile = dataDirectory.resolve("stack.env");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
