@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -226,29 +227,15 @@ public final class LocalKafka implements KafkaBroker {
 
     /** Waits until every partition (internal ones too) that has a replica on the broker lists it as in sync. */
     private void awaitInSync(int nodeId) throws InterruptedException {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        String lastProblem = "no answer yet";
-        try (Admin admin = admin()) {
-            while (System.nanoTime() < deadline) {
-                try {
-                    Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
-                    List<String> behind = admin.describeTopics(topics).allTopicNames().get().values().stream()
-                            .flatMap(topic -> topic.partitions().stream()
-                                    .filter(p -> p.replicas().stream().anyMatch(r -> r.id() == nodeId))
-                                    .filter(p -> p.isr().stream().noneMatch(r -> r.id() == nodeId))
-                                    .map(p -> topic.name() + "-" + p.partition()))
-                            .toList();
-                    if (behind.isEmpty()) {
-                        return;
-                    }
-                    lastProblem = "not in sync yet on " + behind;
-                } catch (ExecutionException e) {
-                    lastProblem = String.valueOf(e.getCause());
-                }
-                Thread.sleep(100);
-            }
-        }
-        throw new IllegalStateException("Broker " + nodeId + " was not back in sync within " + READY_TIMEOUT.toSeconds() + " s: " + lastProblem);
+        awaitPartitions("Broker " + nodeId + " was not back in sync", partitions -> {
+            List<String> behind = partitions.values().stream()
+                    .flatMap(topic -> topic.partitions().stream()
+                            .filter(p -> p.replicas().stream().anyMatch(r -> r.id() == nodeId))
+                            .filter(p -> p.isr().stream().noneMatch(r -> r.id() == nodeId))
+                            .map(p -> topic.name() + "-" + p.partition()))
+                    .toList();
+            return behind.isEmpty() ? null : "not in sync yet on " + behind;
+        });
     }
 
     /**
@@ -294,29 +281,35 @@ public final class LocalKafka implements KafkaBroker {
     }
 
     private void awaitLeaders() throws InterruptedException {
+        // Internal topics too: consumer groups need __consumer_offsets led.
+        awaitPartitions("Kafka was not ready after its restart", partitions -> partitions.values().stream()
+                .flatMap(topic -> topic.partitions().stream())
+                .map(TopicPartitionInfo::leader)
+                .allMatch(leader -> leader != null && !leader.isEmpty()) ? null : "partitions without a leader");
+    }
+
+    /**
+     * Polls the description of every topic, internal ones included, until {@code problem} finds
+     * none (answers null).
+     */
+    private void awaitPartitions(String failure, Function<Map<String, TopicDescription>, String> problem) throws InterruptedException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         String lastProblem = "no answer yet";
         try (Admin admin = admin()) {
             while (System.nanoTime() < deadline) {
                 try {
-                    // Internal topics too: consumer groups need __consumer_offsets led.
                     Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
-                    Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames().get();
-                    boolean led = descriptions.values().stream()
-                            .flatMap(topic -> topic.partitions().stream())
-                            .map(TopicPartitionInfo::leader)
-                            .allMatch(leader -> leader != null && !leader.isEmpty());
-                    if (led) {
+                    lastProblem = problem.apply(admin.describeTopics(topics).allTopicNames().get());
+                    if (lastProblem == null) {
                         return;
                     }
-                    lastProblem = "partitions without a leader";
                 } catch (ExecutionException e) {
                     lastProblem = String.valueOf(e.getCause());
                 }
                 Thread.sleep(100);
             }
         }
-        throw new IllegalStateException("Kafka was not ready within " + READY_TIMEOUT.toSeconds() + " s of its restart: " + lastProblem);
+        throw new IllegalStateException(failure + " within " + READY_TIMEOUT.toSeconds() + " s: " + lastProblem);
     }
 
     /**

@@ -66,7 +66,7 @@ class EmbeddedInfrastructureTest {
                     producer.send(new ProducerRecord<>("restart", "k", round)).get();
                 }
             }
-            assertThat(readAll(kafka, "restart", 3)).containsExactly("before", "after first", "after second");
+            assertThat(SelectedInfrastructureTest.readInGroup(kafka, "restart", 3)).containsExactly("before", "after first", "after second");
         }
     }
 
@@ -99,7 +99,7 @@ class EmbeddedInfrastructureTest {
                 kafka.startBroker(leader);
                 producer.send(new ProducerRecord<>("failover", "k", "after")).get();
             }
-            assertThat(readAll(kafka, "failover", 3)).containsExactly("before", "while down", "after");
+            assertThat(SelectedInfrastructureTest.readInGroup(kafka, "failover", 3)).containsExactly("before", "while down", "after");
         }
     }
 
@@ -108,21 +108,5 @@ class EmbeddedInfrastructureTest {
         try (LocalKafka kafka = LocalKafka.startTemporary()) {
             assertThatIllegalStateException().isThrownBy(kafka::stop);
         }
-    }
-
-    private static List<String> readAll(LocalKafka kafka, String topic, int expected) {
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "read-" + topic);
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<String> values = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (values.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
-            }
-        }
-        return values;
     }
 }

@@ -94,7 +94,7 @@ class SelectedInfrastructureTest {
     }
 
     /** As the services consume: in a consumer group, which needs the broker's offsets topic. */
-    private static List<String> readInGroup(KafkaBroker kafka, String topic, int expected) {
+    static List<String> readInGroup(KafkaBroker kafka, String topic, int expected) {
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "read-" + topic);

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -69,6 +70,14 @@ final class AppliedWrites {
         }
         assertThat(wrong).as("lists not written exactly once per applied step, in order").isEmpty();
         assertThat(behind).as("checkpoint rows short of the last request id (device: stored checkpoint, -1 for none)").isEmpty();
+    }
+
+    /** One upload through the whole path, so that what follows meets warm JVMs rather than cold ones. */
+    void warmUp(Duration pause) throws Exception {
+        UploadingDevice device = new UploadingDevice(stack, "warm-up", 1, Set.of(), pause);
+        device.run();
+        assertThat(device.failure()).as("warm-up upload").isNull();
+        assertThat(awaitCheckpoints(List.of(device))).as("warm-up checkpoint").isEmpty();
     }
 
     /** Waits until every device's checkpoint row holds its last request id; answers those that never got there. */

@@ -76,11 +76,7 @@ class KafkaBrokerFailoverIT {
         stack = TestStack.start(KafkaBrokerFailoverIT.class, builder -> builder.kafkaBrokers(3));
         uploadsTopic = new UploadsTopic(stack);
         applied = new AppliedWrites(stack, ListAudit.install(stack), uploadsTopic);
-        // One upload through the whole path first, so that the failover meets warm JVMs.
-        UploadingDevice warmUp = new UploadingDevice(stack, "warm-up", 1, Set.of(), PAUSE);
-        warmUp.run();
-        assertThat(warmUp.failure()).as("warm-up upload").isNull();
-        assertThat(applied.awaitCheckpoints(List.of(warmUp))).as("warm-up checkpoint").isEmpty();
+        applied.warmUp(PAUSE);
     }
 
     @AfterAll

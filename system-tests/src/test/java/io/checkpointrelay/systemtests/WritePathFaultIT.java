@@ -78,15 +78,7 @@ class WritePathFaultIT {
         audit = ListAudit.install(stack);
         uploadsTopic = new UploadsTopic(stack);
         applied = new AppliedWrites(stack, audit, uploadsTopic);
-        warmUp();
-    }
-
-    /** One upload through the whole path first, so that the first scenario meets faults rather than cold JVMs. */
-    private static void warmUp() throws Exception {
-        UploadingDevice device = new UploadingDevice(stack, "warm-up", 1, Set.of(), PAUSE);
-        device.run();
-        assertThat(device.failure()).as("warm-up upload").isNull();
-        assertThat(applied.awaitCheckpoints(List.of(device))).as("warm-up checkpoint").isEmpty();
+        applied.warmUp(PAUSE);
     }
 
     @AfterAll
