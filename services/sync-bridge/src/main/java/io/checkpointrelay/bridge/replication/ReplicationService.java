@@ -74,9 +74,8 @@ public class ReplicationService {
             try {
                 Optional<ReplicationLeadership.Lease> lease = leadership.tryAcquire();
                 if (lease.isEmpty()) {
-                    standBy();
                     delay = config.retryDelay();
-                    if (awaitStop(config.standbyCheckInterval())) {
+                    if (standBy("another bridge replicates slot " + config.slot())) {
                         break;
                     }
                     continue;
@@ -110,13 +109,8 @@ public class ReplicationService {
                 if (ReplicationErrors.isSlotHeldElsewhere(e)) {
                     // The lease is ours but the slot still has a reader: a dead holder's walsender
                     // not yet gone, or a reader outside the relay. Stand by, ready, and try again soon.
-                    if (status.state() != ReplicationStatus.State.STANDBY) {
-                        LOG.infof("The slot has another reader (%s): serving streams from storage, taking the slot over once it is free",
-                                reason);
-                    }
-                    status.set(ReplicationStatus.State.STANDBY, reason);
                     delay = config.retryDelay();
-                    if (awaitStop(config.standbyCheckInterval())) {
+                    if (standBy(reason)) {
                         break;
                     }
                     continue;
@@ -134,12 +128,16 @@ public class ReplicationService {
         LOG.info("Replication stopped");
     }
 
-    private void standBy() {
+    /**
+     * Serves streams without replicating (ready) until the next try after
+     * {@code standby-check-interval}; logs once on entering the state. True when stopping.
+     */
+    private boolean standBy(String why) {
         if (status.state() != ReplicationStatus.State.STANDBY) {
-            LOG.infof("Another bridge replicates slot %s: serving streams from the shared storage, taking over when it stops",
-                    config.slot());
-            status.set(ReplicationStatus.State.STANDBY, "another bridge replicates slot " + config.slot());
+            LOG.infof("Standing by (%s): serving streams from the shared storage, taking over replication once the slot is free", why);
         }
+        status.set(ReplicationStatus.State.STANDBY, why);
+        return awaitStop(config.standbyCheckInterval());
     }
 
     private boolean awaitStop(Duration delay) {
