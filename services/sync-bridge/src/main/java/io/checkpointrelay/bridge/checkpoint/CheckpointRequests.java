@@ -17,11 +17,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Managed checkpoint requests: one record per (user, client) holding the greatest request id and
- * the source position ({@code pg_current_wal_lsn()}) recorded with it. The id becomes the client's
+ * the source position ({@code pg_current_wal_insert_lsn()}) recorded with it. The id becomes the client's
  * {@code write_checkpoint} in the first checkpoint whose stored position is at or past that
  * position. Recording a new id also writes a {@link RelayMessages#CHECKPOINT_REQUEST} message in
  * the same transaction: replication stores it past the recorded position and gives it a checkpoint
  * of its own, so the id reaches the client even when nothing else changes in the database.
+ * The insert position, not the written one: under asynchronous commit a write the client made just
+ * before may be committed but not yet written, and the request must still wait for it.
  * Each call is one SQL statement, so concurrent calls for one client are serialised by its row lock.
  * With {@code upload-queue} fulfilment no position is recorded and no message written: the request
  * goes through the {@link CheckpointRequestQueue} and is fulfilled by the checkpoints row.
@@ -72,7 +74,7 @@ public class CheckpointRequests {
         String table = tables.checkpointRequests();
         // now() is the transaction's start: requested_at equals it exactly when this statement recorded the id.
         String sql = "WITH r AS (INSERT INTO " + table + " AS r (user_id, client_id, request_id, lsn)"
-                + " VALUES (?, ?, ?, CASE WHEN ? THEN pg_current_wal_lsn() END)"
+                + " VALUES (?, ?, ?, CASE WHEN ? THEN pg_current_wal_insert_lsn() END)"
                 + " ON CONFLICT (user_id, client_id) DO UPDATE SET"
                 + " request_id = GREATEST(r.request_id, EXCLUDED.request_id),"
                 + " lsn = CASE WHEN EXCLUDED.request_id > r.request_id THEN EXCLUDED.lsn ELSE r.lsn END,"
@@ -112,7 +114,7 @@ public class CheckpointRequests {
     public long next(String userId, String clientId) throws SQLException, CheckpointRequestQueue.UnavailableException {
         String sql = "WITH r AS (INSERT INTO " + tables.checkpointRequests() + " AS r (user_id, client_id, request_id, lsn)"
                 + " VALUES (?, ?, COALESCE((SELECT checkpoint FROM " + tables.writeCheckpoints()
-                + " WHERE user_id = ? AND client_id = ?), 0) + 1, CASE WHEN ? THEN pg_current_wal_lsn() END)"
+                + " WHERE user_id = ? AND client_id = ?), 0) + 1, CASE WHEN ? THEN pg_current_wal_insert_lsn() END)"
                 + " ON CONFLICT (user_id, client_id) DO UPDATE SET"
                 + " request_id = GREATEST(r.request_id + 1, EXCLUDED.request_id), lsn = EXCLUDED.lsn,"
                 + " requested_at = now(), touched_at = now(), wait_reported = false"

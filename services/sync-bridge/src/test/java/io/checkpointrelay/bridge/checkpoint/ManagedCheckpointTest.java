@@ -9,6 +9,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -118,6 +121,36 @@ class ManagedCheckpointTest {
                     .isEqualTo("9223372036854775807");
             assertThat(storage.text("SELECT (lsn > '" + recorded.get("lsn") + "'::pg_lsn)::text FROM relay_sync.checkpoint_requests"
                     + " WHERE user_id = '" + user + "'")).as("a greater id records the current position").isEqualTo("true");
+        }
+    }
+
+    @Test
+    void aRequestCoversEveryWriteCommittedBeforeIt() throws Exception {
+        // The test database commits asynchronously (as some deployments do): a commit returns before
+        // its WAL is written, so the written position may still lie behind a write the client just made.
+        String user = "covered-" + UUID.randomUUID();
+        String committedUpTo;
+        try (Connection connection = dataSource.getConnection(); Statement sql = connection.createStatement()) {
+            sql.execute("INSERT INTO lists (id, name, owner_id) VALUES (gen_random_uuid(), 'just written', '" + user + "')");
+            try (ResultSet position = sql.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
+                position.next();
+                committedUpTo = position.getString(1);
+            }
+        }
+        assertThat(request(user, "device", "1")).isEqualTo("1");
+        assertThat(storage.text("SELECT (lsn >= '" + committedUpTo + "'::pg_lsn)::text FROM relay_sync.checkpoint_requests"
+                + " WHERE user_id = '" + user + "'")).as("the recorded position includes the write").isEqualTo("true");
+
+        try (StreamClient stream = open(user, "device")) {
+            List<JsonNode> received = new ArrayList<>();
+            List<JsonNode> lines;
+            do {
+                lines = stream.untilCheckpointComplete();
+                received.addAll(lines);
+            } while (!"1".equals(lines.get(0).at("/checkpoint/write_checkpoint").textValue())
+                    && !"1".equals(lines.get(0).at("/checkpoint_diff/write_checkpoint").textValue()));
+            assertThat(received).as("the client has the write once its request is fulfilled")
+                    .anyMatch(line -> ("user_lists[\"" + user + "\"]").equals(line.at("/data/bucket").textValue()));
         }
     }
 
