@@ -98,11 +98,6 @@ public final class BucketBatch implements AutoCloseable {
         }
     }
 
-    /** What the change sets applied so far changed, for the checkpoint {@link #commit} makes visible. */
-    public CheckpointChanges changes() {
-        return changes.build(lastOpId);
-    }
-
     /** True when storage holds rows of {@code table}. */
     public boolean holdsRowsOf(SourceTable table) {
         try (PreparedStatement select = connection.prepareStatement(
@@ -129,9 +124,9 @@ public final class BucketBatch implements AutoCloseable {
      * {@link CheckpointNotice}) and commits: everything applied is durable before this returns, and
      * only then may the source be told it can forget it.
      *
-     * @return the checkpoint (last op id) now visible to streams
+     * @return what the checkpoint now visible to streams changed (its last op id included)
      */
-    public long commit(LogSequenceNumber lsn) {
+    public CheckpointChanges commit(LogSequenceNumber lsn) {
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + tables.replicationState()
                 + " SET last_op_id = ?, last_lsn = ?::pg_lsn, updated_at = now() WHERE slot_name = ?");
                 PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
@@ -141,11 +136,12 @@ public final class BucketBatch implements AutoCloseable {
             update.executeUpdate();
             // Delivered on commit only: bridges that do not replicate learn of exactly what is visible.
             notify.setString(1, tables.checkpointChannel());
-            notify.setString(2, CheckpointNotice.payload(changes()));
+            CheckpointChanges committed = changes.build(lastOpId);
+            notify.setString(2, CheckpointNotice.payload(committed));
             notify.execute();
             connection.commit();
             done = true;
-            return lastOpId;
+            return committed;
         } catch (SQLException e) {
             throw new StorageException("Cannot commit bucket operations", e);
         }

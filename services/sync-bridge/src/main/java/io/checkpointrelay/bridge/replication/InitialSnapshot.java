@@ -70,7 +70,7 @@ final class InitialSnapshot {
                 rows += copyTable(source, checkpointsTable.table(), batch);
             }
             source.commit();
-            long checkpoint = batch.commit(consistentPoint);
+            long checkpoint = batch.commit(consistentPoint).lastOpId();
             LOG.infof("Initial snapshot: %d rows, %d bucket operations, checkpoint %d at %s", rows, batch.opsWritten(),
                     checkpoint, consistentPoint.asString());
             return checkpoint;

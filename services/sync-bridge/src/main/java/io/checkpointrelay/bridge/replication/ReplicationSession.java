@@ -144,7 +144,7 @@ class ReplicationSession {
             }
         } else {
             try (BucketBatch batch = writer.begin()) {
-                checkpoint = batch.commit(start);
+                checkpoint = batch.commit(start).lastOpId();
             }
         }
         notifier.publish(checkpoint);
@@ -305,8 +305,7 @@ class ReplicationSession {
                 return position.lsn();
             }
             batch.apply(changeSets);
-            batch.commit(end);
-            changes = batch.changes();
+            changes = batch.commit(end);
             ops = batch.opsWritten();
         }
         notifier.publish(changes);
