@@ -2,6 +2,7 @@ package io.checkpointrelay.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -89,7 +90,10 @@ class ServiceProcessTest {
     @Test
     void aServiceThatNeverGetsReadyIsStoppedAfterTheTimeout() throws Exception {
         try (ServiceProcess service = fake("never-ready")) {
-            assertThatThrownBy(() -> service.start(Duration.ofSeconds(3)))
+            // The timeout counts from here: a JVM slow to boot on a busy machine would not answer at all.
+            service.launch();
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(service.logFile()).contains("fake service listening"));
+            assertThatThrownBy(() -> service.awaitReady(Duration.ofSeconds(3)))
                     .isInstanceOf(ServiceStartException.class)
                     .hasMessageContaining("was not ready within 3 s")
                     .hasMessageContaining("HTTP 503")

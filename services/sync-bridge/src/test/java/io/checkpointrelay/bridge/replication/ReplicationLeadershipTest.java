@@ -6,8 +6,12 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -41,8 +45,12 @@ class ReplicationLeadershipTest {
     @Inject
     ReplicationLeadership leadership;
 
+    @Inject
+    SourceConnections connections;
+
     private Storage storage;
-    private ReplicationLeadership.Lease otherBridge;
+    /** The other bridge's session: it holds the lease once granted; closing it gives the lease back. */
+    private Connection otherBridge;
 
     @BeforeEach
     void replicating() {
@@ -50,7 +58,7 @@ class ReplicationLeadershipTest {
     }
 
     @AfterEach
-    void releaseTheLease() {
+    void releaseTheLease() throws SQLException {
         if (otherBridge != null) {
             otherBridge.close();
         }
@@ -65,9 +73,23 @@ class ReplicationLeadershipTest {
 
     @Test
     void aBridgeWhoseSessionDiesStandsByStaysReadyAndTakesOverWhenTheLeaseIsFree() throws Exception {
-        // The lease's session ends (as when the database drops a connection); the other bridge takes the lease at once.
+        // The other bridge queues for the lease, so PostgreSQL hands it over the moment it is free (a
+        // polling try-lock could lose the race against this bridge's own retry).
+        otherBridge = connections.openSession("relay-test-other-bridge");
+        CompletableFuture<Void> granted = CompletableFuture.runAsync(() -> {
+            try (Statement sql = otherBridge.createStatement()) {
+                sql.execute("SELECT pg_advisory_lock(hashtext('relay-replication:relay_bridge'))");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(WAIT).until(() -> storage.scalar("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                + " WHERE l.locktype = 'advisory' AND NOT l.granted AND a.application_name = 'relay-test-other-bridge'") == 1);
+
+        // The lease's session ends (as when the database drops a connection).
         storage.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'relay-sync-bridge-leader%'");
-        otherBridge = await().atMost(WAIT).until(leadership::tryAcquire, Optional::isPresent).orElseThrow();
+        granted.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(leadership.tryAcquire()).as("the other bridge holds the lease").isEmpty();
 
         await().atMost(WAIT).until(() -> status.state() == ReplicationStatus.State.STANDBY);
         given().get("/q/health/ready").then().statusCode(200)

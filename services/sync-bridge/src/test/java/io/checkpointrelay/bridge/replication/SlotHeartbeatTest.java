@@ -49,9 +49,9 @@ class SlotHeartbeatTest {
         storage.sql("INSERT INTO unpublished_notes (note) SELECT repeat('x', 1000) FROM generate_series(1, 2000)");
         String written = storage.text("SELECT pg_current_wal_lsn()::text");
 
-        await("the slot's confirmed position passes " + written).atMost(Duration.ofSeconds(10)).until(() -> "true".equals(storage.text(
+        await("the slot's confirmed position passes " + written).atMost(Duration.ofSeconds(30)).until(() -> "true".equals(storage.text(
                 "SELECT (confirmed_flush_lsn >= '" + written + "'::pg_lsn)::text FROM pg_replication_slots WHERE slot_name = 'relay_bridge'")));
-        await("storage's position passes " + written).atMost(Duration.ofSeconds(20)).until(() -> "true".equals(storage.text(
+        await("storage's position passes " + written).atMost(Duration.ofSeconds(30)).until(() -> "true".equals(storage.text(
                 "SELECT (last_lsn >= '" + written + "'::pg_lsn)::text FROM relay_sync.replication_state WHERE slot_name = 'relay_bridge'")));
     }
 

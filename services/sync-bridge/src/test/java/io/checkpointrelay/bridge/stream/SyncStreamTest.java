@@ -249,11 +249,12 @@ class SyncStreamTest {
         // Counted relative to before, so streams of other tests (still closing) do not matter.
         int openAtStart = streams.open();
         int listenersAtStart = notifier.listenerCount();
-        try (StreamClient stream = StreamClient.open(streamUri, TOKENS.issue("frank", Duration.ofSeconds(5)), "{}")) {
+        // Long enough that the first keep-alive (2 s after opening) comes before expiry even on a slow machine.
+        try (StreamClient stream = StreamClient.open(streamUri, TOKENS.issue("frank", Duration.ofSeconds(8)), "{}")) {
             assertThat(stream.nextMessage().has("checkpoint")).isTrue();
             assertThat(stream.nextMessage().has("checkpoint_complete")).isTrue();
             JsonNode keepalive = stream.next();
-            assertThat(keepalive.get("token_expires_in").intValue()).isBetween(1, 5);
+            assertThat(keepalive.get("token_expires_in").intValue()).isBetween(1, 8);
             JsonNode last = stream.next();
             while (last.has("token_expires_in") && last.get("token_expires_in").intValue() > 0) {
                 last = stream.next();
