@@ -7,20 +7,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.checkpointrelay.protocol.Topics;
@@ -28,11 +22,12 @@ import io.checkpointrelay.protocol.upload.ClientKey;
 import io.checkpointrelay.protocol.upload.QueuedBatch;
 import io.checkpointrelay.protocol.upload.QueuedBatchSerde;
 import io.checkpointrelay.stack.LocalStack;
+import io.checkpointrelay.stack.client.TopicReader;
 
 /**
  * Writes to the uploads topic behind upload-api's back, as faults elsewhere would: a record
- * delivered twice, bytes that are not a batch. Reads topics from the beginning without a
- * consumer group, so it never moves anyone's position.
+ * delivered twice, bytes that are not a batch. Reads topics through {@link TopicReader}, so it never
+ * moves anyone's position.
  */
 final class UploadsTopic implements AutoCloseable {
 
@@ -95,36 +90,11 @@ final class UploadsTopic implements AutoCloseable {
     }
 
     private List<ConsumerRecord<String, byte[]>> readToEnd(String topic) {
-        return fromBeginning(topic, TestStack.WAIT, (consumer, partitions) -> {
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            return records -> partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
-        });
+        return TopicReader.readToEnd(stack.kafka().bootstrapServers(), topic);
     }
 
-    /** Reads the topic from the beginning until {@code enough} holds for what was read, or the wait is over. */
     private List<ConsumerRecord<String, byte[]>> read(String topic, Duration wait, Predicate<List<ConsumerRecord<String, byte[]>>> enough) {
-        return fromBeginning(topic, wait, (consumer, partitions) -> enough);
-    }
-
-    /** Polls every partition of the topic from its start until the condition the consumer gives holds, or the wait is over. */
-    private List<ConsumerRecord<String, byte[]>> fromBeginning(String topic, Duration wait,
-            BiFunction<KafkaConsumer<String, byte[]>, List<TopicPartition>, Predicate<List<ConsumerRecord<String, byte[]>>>> until) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Predicate<List<ConsumerRecord<String, byte[]>>> enough = until.apply(consumer, partitions);
-            long deadline = System.nanoTime() + wait.toNanos();
-            while (!enough.test(records) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-            }
-        }
-        return records;
+        return TopicReader.readUntil(stack.kafka().bootstrapServers(), topic, wait, enough);
     }
 
     @Override

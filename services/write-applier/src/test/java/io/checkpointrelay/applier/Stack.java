@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,18 +19,14 @@ import java.util.function.Function;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.checkpointrelay.protocol.Topics;
@@ -41,6 +36,7 @@ import io.checkpointrelay.protocol.upload.DeadLetter;
 import io.checkpointrelay.protocol.upload.QueuedBatch;
 import io.checkpointrelay.protocol.upload.QueuedBatchSerde;
 import io.checkpointrelay.stack.PostgresServer;
+import io.checkpointrelay.stack.client.TopicReader;
 
 /**
  * The test's side of the infrastructure: queue records the way upload-api does (same key,
@@ -112,22 +108,8 @@ public final class Stack {
     }
 
     private <T> List<ConsumerRecord<String, T>> records(String topic, Function<byte[], T> decode) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, T>> records = new ArrayList<>();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    records.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(), decode.apply(r.value())));
-                }
-            }
-            return records;
-        }
+        return TopicReader.readToEnd(bootstrapServers, topic).stream()
+                .map(r -> new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(), decode.apply(r.value()))).toList();
     }
 
     /** The first row of a query as column name to value, read in its own snapshot. */

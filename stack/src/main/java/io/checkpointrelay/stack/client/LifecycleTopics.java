@@ -1,23 +1,15 @@
 package io.checkpointrelay.stack.client;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.checkpointrelay.protocol.Topics;
@@ -63,31 +55,10 @@ public final class LifecycleTopics implements AutoCloseable {
         }
     }
 
-    /**
-     * Every alert committed so far: the topic read from its start to its last stable offset, so a slow machine cannot make
-     * the read end early.
-     */
+    /** Every alert the tracker committed so far. */
     public List<ClientAlert> alerts() {
-        List<ClientAlert> alerts = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.CHECKPOINT_ALERTS, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p, Duration.ofSeconds(30)) < ends.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Alerts not read to " + ends + " within 60 s");
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    alerts.add(LifecycleJson.fromBytes(record.value(), ClientAlert.class));
-                }
-            }
-        }
-        return alerts;
+        return TopicReader.readToEnd(bootstrapServers, Topics.CHECKPOINT_ALERTS).stream()
+                .map(record -> LifecycleJson.fromBytes(record.value(), ClientAlert.class)).toList();
     }
 
     @Override
