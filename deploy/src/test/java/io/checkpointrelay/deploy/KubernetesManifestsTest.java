@@ -264,6 +264,9 @@ class KubernetesManifestsTest {
         Map<String, Object> cluster = single(manifests, "Cluster");
         String name = Tree.text(cluster, "metadata/name");
         assertThat(Tree.text(cluster, "spec/postgresql/parameters/wal_level")).as("%s wal_level", overlay).isEqualTo("logical");
+        assertThat(Tree.text(cluster, "spec/replicationSlots/highAvailability/synchronizeLogicalDecoding"))
+                .as("%s: standbys keep the bridge's failover slot", overlay).isEqualTo("true");
+        assertThat(Tree.text(cluster, "spec/imageName")).as("%s: failover slots need PostgreSQL 17", overlay).containsPattern(":1[7-9]");
 
         Map<String, Object> bridge = manifests.get("Deployment", RelayService.SYNC_BRIDGE.moduleName());
         String bridgeSecret = RenderedManifests.secretKeyRef(bridge, "QUARKUS_DATASOURCE_USERNAME").map(ref -> String.valueOf(ref.get("name")))

@@ -83,6 +83,14 @@ public interface RelayConfig {
         boolean initialSnapshot();
 
         /**
+         * Mark the slot for failover (PostgreSQL 17 or later): standbys that synchronise logical
+         * slots keep a copy, so a promoted standby still has it and the bridge resumes instead of
+         * re-syncing. Ignored, with a log line, on older servers.
+         */
+        @WithDefault("true")
+        boolean failoverSlot();
+
+        /**
          * When nothing arrived from the source for this long, the bridge writes a heartbeat message
          * into the WAL, stores the position it arrives at and reports it at once, so the slot stops
          * holding WAL even when only unpublished tables (or nothing the bridge reads) change.

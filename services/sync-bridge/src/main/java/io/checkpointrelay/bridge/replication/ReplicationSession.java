@@ -103,7 +103,9 @@ class ReplicationSession {
     /** Makes sure the slot exists and storage holds everything before the slot's start. */
     private ReplicationPosition prepareSlot(PGConnection replication, ReplicationPosition position) throws SQLException {
         String slotName = config.slot();
+        boolean failover;
         try (Connection sql = dataSource.getConnection()) {
+            failover = failoverWanted(sql);
             Optional<ReplicationSetup.Slot> slot = ReplicationSetup.slot(sql, slotName);
             if (slot.isPresent()) {
                 String database = ReplicationSetup.currentDatabase(sql);
@@ -113,6 +115,9 @@ class ReplicationSession {
                             + database + "' with pgoutput: configure another relay.replication.slot");
                 }
                 if (position.hasLsn()) {
+                    if (failover && !slot.get().failover()) {
+                        markForFailover(replication, slotName);
+                    }
                     return position;
                 }
                 // Created by an earlier start that stopped before its snapshot was stored.
@@ -148,7 +153,28 @@ class ReplicationSession {
             }
         }
         notifier.publish(checkpoint);
+        if (failover) {
+            // Only now: the command ends the snapshot the copy read.
+            markForFailover(replication, slotName);
+        }
         return new ReplicationPosition(checkpoint, start);
+    }
+
+    private boolean failoverWanted(Connection sql) throws SQLException {
+        if (!config.failoverSlot()) {
+            return false;
+        }
+        if (!ReplicationSetup.hasFailoverSlots(sql)) {
+            LOG.infof("PostgreSQL %s has no failover slots (17 or later): slot %s lives on this server only",
+                    sql.getMetaData().getDatabaseProductVersion(), config.slot());
+            return false;
+        }
+        return true;
+    }
+
+    private static void markForFailover(PGConnection replication, String slotName) throws SQLException {
+        ReplicationSetup.markForFailover((Connection) replication, slotName);
+        LOG.infof("Replication slot %s is marked for failover: standbys that synchronise slots keep it", slotName);
     }
 
     private void stream(PGConnection replication, ReplicationPosition position, BooleanSupplier running)

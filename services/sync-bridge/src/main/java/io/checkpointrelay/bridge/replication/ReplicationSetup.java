@@ -28,7 +28,8 @@ final class ReplicationSetup {
     static final String PLUGIN = "pgoutput";
 
     /** A row of {@code pg_replication_slots}. */
-    record Slot(String plugin, String database) {
+    /** @param failover marked for failover; always false before PostgreSQL 17, which has no such slots */
+    record Slot(String plugin, String database, boolean failover) {
     }
 
     private ReplicationSetup() {
@@ -145,14 +146,30 @@ final class ReplicationSetup {
     }
 
     static Optional<Slot> slot(Connection sql, String slot) throws SQLException {
+        String failover = hasFailoverSlots(sql) ? "failover" : "false";
         try (PreparedStatement select = sql.prepareStatement(
-                "SELECT plugin, database FROM pg_replication_slots WHERE slot_name = ?")) {
+                "SELECT plugin, database, " + failover + " FROM pg_replication_slots WHERE slot_name = ?")) {
             select.setString(1, slot);
             try (ResultSet result = select.executeQuery()) {
                 return result.next()
-                        ? Optional.of(new Slot(result.getString(1), result.getString(2)))
+                        ? Optional.of(new Slot(result.getString(1), result.getString(2), result.getBoolean(3)))
                         : Optional.empty();
             }
+        }
+    }
+
+    /** PostgreSQL 17 added failover slots (synchronised to standbys). */
+    static boolean hasFailoverSlots(Connection sql) throws SQLException {
+        return sql.getMetaData().getDatabaseMajorVersion() >= 17;
+    }
+
+    /**
+     * Marks the slot for failover. A replication command, so on the replication connection, and
+     * only while nothing reads the slot; it ends a snapshot the connection exported.
+     */
+    static void markForFailover(Connection replication, String slot) throws SQLException {
+        try (Statement statement = replication.createStatement()) {
+            statement.execute("ALTER_REPLICATION_SLOT " + SourceTable.quote(slot) + " (FAILOVER true)");
         }
     }
 

@@ -151,6 +151,25 @@ class ReplicationTest {
     }
 
     @Test
+    void theSlotIsMarkedForFailoverSoAPromotedStandbyStillHasIt() throws SQLException {
+        assertThat(storage.text("SELECT failover::text FROM pg_replication_slots WHERE slot_name = 'relay_bridge'"))
+                .as("the slot the bridge created").isEqualTo("true");
+
+        // A slot from before (or created by hand) is marked when the bridge next starts on it.
+        String older = "relay_older_" + UUID.randomUUID().toString().replace("-", "");
+        storage.sql("SELECT pg_create_logical_replication_slot(?, 'pgoutput')", older);
+        try {
+            assertThat(storage.text("SELECT failover::text FROM pg_replication_slots WHERE slot_name = '" + older + "'")).isEqualTo("false");
+            try (Connection replication = (Connection) connections.openReplication()) {
+                ReplicationSetup.markForFailover(replication, older);
+            }
+            assertThat(storage.text("SELECT failover::text FROM pg_replication_slots WHERE slot_name = '" + older + "'")).isEqualTo("true");
+        } finally {
+            storage.sql("SELECT pg_drop_replication_slot(?)", older);
+        }
+    }
+
+    @Test
     void aLostReplicationConnectionResumesWithoutLosingOrRepeatingAnything() {
         String dave = "dave-" + UUID.randomUUID();
         String bucket = "user_lists[\"" + dave + "\"]";
