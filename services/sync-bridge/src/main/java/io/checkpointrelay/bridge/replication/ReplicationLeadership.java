@@ -36,6 +36,11 @@ class ReplicationLeadership {
         this.lockName = "relay-replication:" + config.replication().slot();
     }
 
+    /** The advisory lock's name (taken as {@code hashtext(name)}): one per slot. */
+    String lockName() {
+        return lockName;
+    }
+
     /** The lease when no other session holds it; empty while another bridge replicates. */
     Optional<Lease> tryAcquire() throws SQLException {
         Connection session = connections.openSession("relay-sync-bridge-leader " + InstanceName.get());

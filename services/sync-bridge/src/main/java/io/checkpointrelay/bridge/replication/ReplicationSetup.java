@@ -27,8 +27,11 @@ final class ReplicationSetup {
     private static final Logger LOG = Logger.getLogger(ReplicationSetup.class);
     static final String PLUGIN = "pgoutput";
 
-    /** A row of {@code pg_replication_slots}. */
-    /** @param failover marked for failover; always false before PostgreSQL 17, which has no such slots */
+    /**
+     * A row of {@code pg_replication_slots}.
+     *
+     * @param failover marked for failover; always false before PostgreSQL 17, which has no such slots
+     */
     record Slot(String plugin, String database, boolean failover) {
     }
 

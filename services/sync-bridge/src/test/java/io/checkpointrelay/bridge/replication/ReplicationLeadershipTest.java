@@ -7,8 +7,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -77,8 +77,9 @@ class ReplicationLeadershipTest {
         // polling try-lock could lose the race against this bridge's own retry).
         otherBridge = connections.openSession("relay-test-other-bridge");
         CompletableFuture<Void> granted = CompletableFuture.runAsync(() -> {
-            try (Statement sql = otherBridge.createStatement()) {
-                sql.execute("SELECT pg_advisory_lock(hashtext('relay-replication:relay_bridge'))");
+            try (PreparedStatement lock = otherBridge.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
+                lock.setString(1, leadership.lockName());
+                lock.execute();
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
